@@ -65,15 +65,17 @@ pid_alive() { [[ "$1" =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null; }
 
 # Whether PID runs what we start under NAME (so a recycled PID is never mistaken for ours).
 cmdline_matches() {
-    local pid=$1 name=$2 cmd argv0
+    local pid=$1 name=$2 cmd argv0 argv1
     [ -r "/proc/$pid/cmdline" ] || return 1
     cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-    argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" | head -n 1)
+    argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 1p)
+    argv1=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 2p)
     case "$name" in
         nats) [[ "$(basename -- "$argv0")" == nats-server && "$cmd" == *"$LOCAL/nats.conf"* ]] ;;
         moto) [[ "$cmd" == *" -m moto.server "* ]] ;;
         postgres) [[ "$cmd" == *"$LOCAL/pg/data"* ]] ;;
-        *) [[ "$(basename -- "$argv0")" == "$name" ]] ;;
+        # A service binary (argv[1] too, for a service run through an interpreter).
+        *) [[ "$(basename -- "$argv0")" == "$name" || ( -n "$argv1" && "$(basename -- "$argv1")" == "$name" ) ]] ;;
     esac
 }
 
@@ -89,10 +91,12 @@ our_pid() {
     return 1
 }
 
+# require_free_port PORT WHAT [ENV_VAR_THAT_CHOOSES_IT]
 require_free_port() {
-    local port=$1 what=$2
+    local port=$1 what=$2 hint=""
+    [ -z "${3:-}" ] || hint="; stop it or choose another port with $3=<port>"
     if port_open "$port"; then
-        die "port $port (for $what) is already in use by a process this script did not start; stop it or choose another port (e.g. $3=<port>)"
+        die "port $port (for $what) is already in use by a process this script did not start$hint"
     fi
 }
 
@@ -308,7 +312,7 @@ for name in "${SERVICES[@]}"; do
     if [ "$name" = gateway ]; then
         require_free_port "$port" gateway GATEWAY_PORT
     else
-        require_free_port "$port" "$name (health port)" "CL_HEALTH_PORT of $name"
+        require_free_port "$port" "the health port of $name; 9101-9107 are fixed"
     fi
 done
 

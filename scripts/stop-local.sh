@@ -29,15 +29,17 @@ pid_alive() { [[ "$1" =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null; }
 
 # Same rules as run-local.sh: a recycled PID running something else is never signalled.
 cmdline_matches() {
-    local pid=$1 name=$2 cmd argv0
+    local pid=$1 name=$2 cmd argv0 argv1
     [ -r "/proc/$pid/cmdline" ] || return 1
     cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-    argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" | head -n 1)
+    argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 1p)
+    argv1=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 2p)
     case "$name" in
         nats) [[ "$(basename -- "$argv0")" == nats-server && "$cmd" == *"$LOCAL/nats.conf"* ]] ;;
         moto) [[ "$cmd" == *" -m moto.server "* ]] ;;
         postgres) [[ "$cmd" == *"$LOCAL/pg/data"* ]] ;;
-        *) [[ "$(basename -- "$argv0")" == "$name" ]] ;;
+        # A service binary (argv[1] too, for a service run through an interpreter).
+        *) [[ "$(basename -- "$argv0")" == "$name" || ( -n "$argv1" && "$(basename -- "$argv1")" == "$name" ) ]] ;;
     esac
 }
 

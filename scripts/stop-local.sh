@@ -31,9 +31,9 @@ pid_alive() { [[ "$1" =~ ^[0-9]+$ ]] && kill -0 "$1" 2>/dev/null; }
 cmdline_matches() {
     local pid=$1 name=$2 cmd argv0 argv1
     [ -r "/proc/$pid/cmdline" ] || return 1
-    cmd=$(tr '\0' ' ' <"/proc/$pid/cmdline")
-    argv0=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 1p)
-    argv1=$(tr '\0' '\n' <"/proc/$pid/cmdline" | sed -n 2p)
+    cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")
+    argv0=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | sed -n 1p)
+    argv1=$(tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | sed -n 2p)
     case "$name" in
         nats) [[ "$(basename -- "$argv0")" == nats-server && "$cmd" == *"$LOCAL/nats.conf"* ]] ;;
         moto) [[ "$cmd" == *" -m moto.server "* ]] ;;

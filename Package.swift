@@ -48,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
     ],
     targets: [
         // C libraries, each behind a Swift type in Shared/; no C type appears in a public API.
@@ -75,10 +76,10 @@ let package = Package(
         .target(name: "Detection", dependencies: ["Wire", "CloudTrail"], path: "Shared/Detection", swiftSettings: swiftSettings),
 
         // Services: thin mains over the shared runtime.
-        service("gateway", extra: [hummingbird, "CLCrypto"]),
+        service("gateway", extra: [hummingbird, "CLCrypto", "CloudTrail", .product(name: "HTTPTypes", package: "swift-http-types")]),
         service("ingestor", extra: ["CloudTrail"]),
         service("inventory"),
-        service("policy-engine", extra: ["Detection", "CloudTrail"]),
+        service("policy-engine", extra: ["Detection", "CloudTrail", "CLCrypto"]),
         service("ai-reasoner"),
         service("remediation-executor"),
         service("approvals"),

@@ -108,3 +108,16 @@ public enum Hex {
         }
     }
 }
+
+/// Identifiers derived from content, so the same input always names the same row.
+public enum ContentID {
+    /// A UUID (version 8, RFC 9562 "custom") built from the first 16 bytes of SHA-256 of `name`.
+    public static func uuid(_ name: String) -> String {
+        var b = SHA256.hash(Array(name.utf8)).prefix(16).map { $0 }
+        b[6] = (b[6] & 0x0f) | 0x80
+        b[8] = (b[8] & 0x3f) | 0x80
+        let h = Hex.encode(b)
+        let c = Array(h)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+}

@@ -1,0 +1,201 @@
+import Bus
+import CLCrypto
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceKit
+import Wire
+
+/// The services the gateway pings for `GET /v1/services`.
+let cloudLoomServices = ["gateway", "ingestor", "inventory", "policy-engine", "ai-reasoner", "remediation-executor",
+                         "approvals", "billing"]
+
+func buildApplication(runtime: ServiceRuntime, settings: GatewaySettings) -> some ApplicationProtocol {
+    let tenants = TenantStore(database: runtime.database)
+    let api = GatewayAPI(runtime: runtime, settings: settings, tenants: tenants)
+    let router = Router()
+    router.add(middleware: ErrorMiddleware())
+    OperationalRoutes.add(to: router, health: runtime.health, registry: runtime.metrics)
+    api.addRoutes(to: router)
+    let logger = runtime.logger
+    return Application(router: router,
+                       configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "cloudloom"),
+                       onServerRunning: { channel in
+                           logger.info("gateway listening", metadata: ["http.address": "\(channel.localAddress?.description ?? "?")"])
+                       },
+                       logger: logger)
+}
+
+/// The `/v1` handlers.
+struct GatewayAPI: Sendable {
+    let runtime: ServiceRuntime
+    let settings: GatewaySettings
+    let tenants: TenantStore
+    let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    func addRoutes(to router: Router<BasicRequestContext>) {
+        let v1 = router.group("v1")
+        v1.post("tenants") { request, context in try await createTenant(request, context) }
+        v1.get("whoami") { request, _ in
+            let p = try await authenticate(request)
+            return try json(["tenant_id": p.tenantID, "tenant_name": p.tenantName, "key_id": p.keyID, "role": p.role])
+        }
+        v1.post("events/cloudtrail") { request, context in try await ingest(request, context) }
+        v1.get("findings") { request, _ in try await listFindings(request) }
+        v1.get("findings/:id") { request, context in
+            let p = try await authenticate(request)
+            let id = context.parameters.get("id") ?? ""
+            var req = CLGetFindingRequest()
+            req.id = id
+            let resp = try await runtime.rpc.call("policy-engine", "getFinding", req, as: CLGetFindingResponse.self,
+                                                  tenant: p.tenantID, traceparent: traceparent(request))
+            return try json(FindingJSON(resp.finding))
+        }
+        v1.get("services") { request, _ in
+            _ = try await authenticate(request)
+            return try await services()
+        }
+    }
+
+    // MARK: auth
+
+    func bearer(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    func authenticate(_ request: Request) async throws -> Principal {
+        guard let key = bearer(request) else { throw APIError.unauthenticated("missing Authorization: Bearer <API key>") }
+        guard let principal = try await tenants.authenticate(key: key) else { throw APIError.unauthenticated("unknown, revoked or expired API key") }
+        return principal
+    }
+
+    // MARK: handlers
+
+    func createTenant(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        guard let expected = settings.operatorKey else {
+            throw APIError(.forbidden, "permission_denied", "tenant creation is disabled: CL_OPERATOR_KEY is not set")
+        }
+        guard let key = bearer(request), ConstantTime.equals(key, expected) else {
+            throw APIError.unauthenticated("POST /v1/tenants needs the operator key")
+        }
+        var request = request
+        let body = try await request.collectBody(upTo: 64 * 1024)
+        let object = try parseObject(body)
+        guard let name = (object["name"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty,
+              name.count <= 200 else {
+            throw APIError.badRequest("\"name\" is required: a string of 1 to 200 characters")
+        }
+        let created = try await tenants.createTenant(name: name)
+        runtime.logger.info("tenant created", metadata: ["tenant.id": "\(created.tenantID)"])
+        return try json(["tenant_id": created.tenantID, "name": name, "api_key": created.apiKey, "key_id": created.keyID,
+                         "role": "admin"], status: .created)
+    }
+
+    func ingest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+        let p = try await authenticate(request)
+        var request = request
+        let body = try await request.collectBody(upTo: settings.maxBodyBytes)
+        guard body.readableBytes > 0 else { throw APIError.badRequest("the body is empty: expected CloudTrail JSON") }
+        var req = CLIngestRequest()
+        req.body = Data(buffer: body)
+        req.contentType = request.headers[.contentType] ?? ""
+        req.contentEncoding = request.headers[.contentEncoding] ?? ""
+        req.source = "webhook"
+        req.requestID = request.headers[.requestID] ?? ""
+        let resp = try await runtime.rpc.call("ingestor", "ingest", req, as: CLIngestResponse.self, tenant: p.tenantID,
+                                              traceparent: traceparent(request), timeout: .seconds(30))
+        let errors: [[String: Any]] = resp.errors.map { ["index": Int($0.index), "event_id": $0.eventID, "message": $0.message] }
+        return try json(["accepted": Int(resp.accepted), "duplicates": Int(resp.duplicates), "rejected": Int(resp.rejected),
+                         "errors": errors])
+    }
+
+    func listFindings(_ request: Request) async throws -> Response {
+        let p = try await authenticate(request)
+        let q = request.uri.queryParameters
+        var req = CLListFindingsRequest()
+        if let limit = q["limit"] {
+            guard let n = Int(String(limit)), (1...500).contains(n) else { throw APIError.badRequest("limit must be an integer from 1 to 500") }
+            req.limit = Int32(n)
+        }
+        req.pageToken = q["page_token"].map(String.init) ?? ""
+        req.ruleID = q["rule_id"].map(String.init) ?? ""
+        req.severity = q["severity"].map(String.init) ?? ""
+        req.status = q["status"].map(String.init) ?? ""
+        let resp = try await runtime.rpc.call("policy-engine", "listFindings", req, as: CLListFindingsResponse.self,
+                                              tenant: p.tenantID, traceparent: traceparent(request))
+        return try json(FindingListJSON(findings: resp.findings.map(FindingJSON.init),
+                                        next_page_token: resp.nextPageToken.isEmpty ? nil : resp.nextPageToken))
+    }
+
+    struct ServiceStatus: Encodable, Sendable {
+        var service: String
+        var status: String
+        var instance: String?
+        var version: String?
+        var uptime_ms: Int64?
+        var error: String?
+    }
+
+    struct ServiceList: Encodable {
+        var services: [ServiceStatus]
+    }
+
+    func services() async throws -> Response {
+        let rpc = runtime.rpc
+        let results = await withTaskGroup(of: ServiceStatus.self) { group in
+            for name in cloudLoomServices {
+                group.addTask {
+                    do {
+                        let r = try await rpc.call(name, "ping", CLPingRequest(), as: CLPingResponse.self, timeout: .seconds(2))
+                        return ServiceStatus(service: name, status: "up", instance: r.instance, version: r.version,
+                                             uptime_ms: r.uptimeMs)
+                    } catch {
+                        return ServiceStatus(service: name, status: "down", error: "\(error)")
+                    }
+                }
+            }
+            var all: [ServiceStatus] = []
+            for await r in group { all.append(r) }
+            return all.sorted { $0.service < $1.service }
+        }
+        return try json(ServiceList(services: results))
+    }
+
+    // MARK: helpers
+
+    func traceparent(_ request: Request) -> String {
+        if let tp = request.headers[HTTPField.Name("traceparent")!], tp.split(separator: "-").count == 4 { return tp }
+        return "00-\(Hex.encode(SecureRandom.bytes(16)))-\(Hex.encode(SecureRandom.bytes(8)))-01"
+    }
+
+    func parseObject(_ body: ByteBuffer) throws -> [String: Any] {
+        let data = Data(buffer: body)
+        let value: Any
+        do { value = try JSONSerialization.jsonObject(with: data) } catch {
+            throw APIError.badRequest("malformed JSON body")
+        }
+        guard let object = value as? [String: Any] else { throw APIError.badRequest("expected a JSON object") }
+        return object
+    }
+
+    func json(_ object: Any, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

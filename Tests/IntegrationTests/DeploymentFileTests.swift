@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import Yams
+
+/// No Docker engine runs here, so the compose file is checked by reading it.
+@Suite("docker-compose.yml")
+struct DeploymentFileTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let executables = ["gateway", "ingestor", "inventory", "policy-engine", "ai-reasoner", "remediation-executor",
+                              "approvals", "billing"]
+
+    @Test("every service executable is a compose service built from deploy/Dockerfile, health-checked and scalable")
+    func composeHasEveryService() throws {
+        let text = try String(contentsOf: Self.root.appendingPathComponent("docker-compose.yml"), encoding: .utf8)
+        let doc = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let services = try #require(doc["services"] as? [String: Any])
+        #expect(services["nats"] != nil)
+        #expect(services["postgres"] != nil)
+        for name in Self.executables {
+            let service = try #require(services[name] as? [String: Any], "no compose service \(name)")
+            let build = try #require(service["build"] as? [String: Any], "\(name) has no build section")
+            #expect(build["dockerfile"] as? String == "deploy/Dockerfile")
+            let args = build["args"] as? [String: Any]
+            #expect(args?["PRODUCT"] as? String == name, "\(name) builds the wrong product")
+            #expect(service["healthcheck"] != nil, "\(name) has no health check")
+            #expect(service["container_name"] == nil, "\(name) sets container_name, which prevents --scale")
+        }
+        // The Dockerfile builds whatever product it is given.
+        let dockerfile = try String(contentsOf: Self.root.appendingPathComponent("deploy/Dockerfile"), encoding: .utf8)
+        #expect(dockerfile.contains("ARG PRODUCT"))
+        #expect(dockerfile.contains("--product"))
+    }
+
+    @Test("every executable in Package.swift is deployed")
+    func packageProductsAreDeployed() throws {
+        let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        for name in Self.executables + ["cloudloom"] {
+            #expect(manifest.contains(".executable(name: \"\(name)\""), "\(name) is not a product")
+        }
+    }
+}

@@ -1,0 +1,190 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// One stack of real services (NATS JetStream, PostgreSQL, every executable) shared by this suite.
+actor StackHolder {
+    static let shared = StackHolder()
+    private var task: Task<ServiceStack, any Error>?
+
+    func stack() async throws -> ServiceStack {
+        if task == nil {
+            task = Task {
+                let nats = try await SharedServers.shared.natsServer()
+                let pg = try await SharedServers.shared.postgresServer()
+                let stack = try ServiceStack(nats: nats, postgres: pg)
+                try await stack.startAll()
+                return stack
+            }
+        }
+        return try await task!.value
+    }
+}
+
+/// A CloudTrail PutBucketAcl record granting READ to AllUsers.
+func publicACLRecord(eventID: String, bucket: String = "invoices") -> String {
+    """
+    {"eventVersion":"1.09","userIdentity":{"type":"IAMUser","principalId":"AIDAEXAMPLE","arn":"arn:aws:iam::123456789012:user/mallory","accountId":"123456789012","accessKeyId":"AKIAEXAMPLE","userName":"mallory"},"eventTime":"2026-11-20T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"PutBucketAcl","awsRegion":"us-east-1","sourceIPAddress":"198.51.100.7","userAgent":"aws-cli/2.15.0","requestParameters":{"bucketName":"\(bucket)","Host":"\(bucket).s3.amazonaws.com","acl":"","AccessControlPolicy":{"AccessControlList":{"Grant":[{"Grantee":{"xsi:type":"CanonicalUser","ID":"abc"},"Permission":"FULL_CONTROL"},{"Grantee":{"xsi:type":"Group","URI":"http://acs.amazonaws.com/groups/global/AllUsers"},"Permission":"READ"}]},"Owner":{"ID":"abc"}}},"responseElements":null,"requestID":"R\(eventID.prefix(8))","eventID":"\(eventID)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012","eventCategory":"Management"}
+    """
+}
+
+func findings(_ stack: ServiceStack, key: String) async throws -> [[String: Any]] {
+    var all: [[String: Any]] = []
+    var token: String?
+    repeat {
+        let path = "/v1/findings?limit=500" + (token.map { "&page_token=\($0)" } ?? "")
+        let r = try await stack.get(path, key: key)
+        guard r.status == 200 else { throw TestEnvironmentError("GET /v1/findings: \(r.status) \(r.text)") }
+        all += (r.object["findings"] as? [[String: Any]]) ?? []
+        token = r.object["next_page_token"] as? String
+    } while token != nil
+    return all
+}
+
+@Suite("End to end through the real services", .serialized)
+struct EndToEndTests {
+    @Test("a public-ACL event becomes one finding for its tenant only, once")
+    func tenantIsolationAndDedup() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let a = try await stack.createTenant("tenant-a")
+        let b = try await stack.createTenant("tenant-b")
+        let eventID = UUID().uuidString.lowercased()
+        let started = ContinuousClock.now
+        let posted = try await stack.post("/v1/events/cloudtrail", key: a.key, json: publicACLRecord(eventID: eventID))
+        #expect(posted.status == 200, "\(posted.text)")
+        #expect(posted.object["accepted"] as? Int == 1)
+
+        var seen: [[String: Any]] = []
+        try await TestEnvironment.wait("tenant A's finding", timeout: .seconds(2), every: .milliseconds(20)) {
+            seen = try await findings(stack, key: a.key)
+            return !seen.isEmpty
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(elapsed < .seconds(2))
+        #expect(seen.count == 1)
+        let finding = try #require(seen.first)
+        #expect(finding["rule_id"] as? String == "CL-CT-001")
+        #expect(finding["severity"] as? String == "high")
+        #expect(finding["event_ids"] as? [String] == [eventID])
+        #expect((finding["evidence"] as? [String: String])?["eventID"] == eventID)
+        #expect(finding["tenant_id"] as? String == a.id)
+        let id = try #require(finding["id"] as? String)
+
+        let own = try await stack.get("/v1/findings/\(id)", key: a.key)
+        #expect(own.status == 200)
+        #expect(own.object["id"] as? String == id)
+
+        // Tenant B sees nothing and cannot learn that A's finding exists.
+        #expect(try await findings(stack, key: b.key).isEmpty)
+        let other = try await stack.get("/v1/findings/\(id)", key: b.key)
+        #expect(other.status == 404)
+        #expect((other.object["error"] as? [String: Any])?["code"] as? String == "not_found")
+
+        // The same event again: reported as a duplicate, still one finding.
+        let again = try await stack.post("/v1/events/cloudtrail", key: a.key, json: publicACLRecord(eventID: eventID))
+        #expect(again.status == 200)
+        #expect(again.object["duplicates"] as? Int == 1)
+        #expect(again.object["accepted"] as? Int == 0)
+        try await Task.sleep(for: .milliseconds(800))
+        #expect(try await findings(stack, key: a.key).count == 1)
+    }
+
+    @Test("bad input gets a clear error and no service falls over")
+    func badInput() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-bad-input")
+
+        let malformed = try await stack.post("/v1/events/cloudtrail", key: t.key, json: #"{"Records": [ {"eventID": "x", }"#)
+        #expect(malformed.status == 400)
+        let message = ((malformed.object["error"] as? [String: Any])?["message"] as? String) ?? ""
+        #expect(message.contains("JSON") && message.contains("line 1"), "\(message)")
+        #expect((malformed.object["error"] as? [String: Any])?["code"] as? String == "invalid_argument")
+
+        let unknownKey = try await stack.post("/v1/events/cloudtrail", key: "clk_" + String(repeating: "0", count: 64),
+                                              json: publicACLRecord(eventID: UUID().uuidString))
+        #expect(unknownKey.status == 401)
+        #expect((unknownKey.object["error"] as? [String: Any])?["code"] as? String == "unauthenticated")
+        #expect(try await stack.get("/v1/findings", key: nil).status == 401)
+
+        let huge = "{\"Records\":[" + String(repeating: " ", count: 1_100_000) + "]}"
+        let tooBig = try await stack.post("/v1/events/cloudtrail", key: t.key, json: huge)
+        #expect(tooBig.status == 413)
+        #expect((tooBig.object["error"] as? [String: Any])?["code"] as? String == "payload_too_large")
+
+        // A record that is not CloudTrail is rejected by name and kept in the ingestor's dead letters.
+        let notCT = try await stack.post("/v1/events/cloudtrail", key: t.key, json: #"{"Records":[{"eventID":"zz-1","hello":"world"}]}"#)
+        #expect(notCT.status == 200)
+        #expect(notCT.object["rejected"] as? Int == 1)
+        let dead = try stack.postgres.adminSQL(
+            "SELECT reason FROM ingestor.dead_letters WHERE tenant_id = '\(t.id)' AND event_id = 'zz-1'")
+        #expect(dead.contains("missing eventTime"), "\(dead)")
+
+        #expect(try await stack.get("/v1/findings/not-a-uuid", key: t.key).status == 404)
+        #expect(try await stack.get("/v1/findings?limit=9999", key: t.key).status == 400)
+        #expect(try await stack.get("/v1/no-such-thing", key: t.key).status == 404)
+
+        for service in ServiceStack.all {
+            #expect(stack.process(service)?.isRunning == true, "\(service) stopped")
+        }
+        let services = try await stack.get("/v1/services", key: t.key)
+        let list = (services.object["services"] as? [[String: Any]]) ?? []
+        #expect(list.count == 8)
+        #expect(list.allSatisfy { $0["status"] as? String == "up" }, "\(services.text)")
+    }
+
+    @Test("events posted while policy-engine is down are all processed once it returns, none twice")
+    func restartProcessesEverythingOnce() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-restart")
+        let status = await stack.stop("policy-engine")
+        #expect(status == 0, "policy-engine did not shut down gracefully")
+
+        var ids: [String] = []
+        for batch in 0..<4 {
+            var records: [String] = []
+            for i in 0..<250 {
+                let id = "00000000-0000-4000-8000-\(String(format: "%012d", batch * 250 + i))"
+                ids.append(id)
+                records.append(publicACLRecord(eventID: id, bucket: "bucket-\(batch)-\(i)"))
+            }
+            let r = try await stack.post("/v1/events/cloudtrail", key: t.key,
+                                         json: "{\"Records\":[" + records.joined(separator: ",") + "]}")
+            #expect(r.status == 200, "\(r.text)")
+            #expect(r.object["accepted"] as? Int == 250)
+        }
+        #expect(try await findings(stack, key: t.key).isEmpty)
+
+        try await stack.start("policy-engine")
+        var seen: [[String: Any]] = []
+        try await TestEnvironment.wait("1,000 findings", timeout: .seconds(60), every: .milliseconds(250)) {
+            seen = try await findings(stack, key: t.key)
+            return seen.count >= 1000
+        }
+        // Give any duplicate processing a chance to show up before counting.
+        try await Task.sleep(for: .seconds(1))
+        seen = try await findings(stack, key: t.key)
+        #expect(seen.count == 1000)
+        let eventIDs = seen.compactMap { ($0["event_ids"] as? [String])?.first }
+        #expect(Set(eventIDs) == Set(ids))
+        #expect(Set(seen.compactMap { $0["id"] as? String }).count == 1000)
+        let rows = try stack.postgres.adminSQL("SELECT count(*) FROM policy_engine.findings WHERE tenant_id = '\(t.id)'")
+        #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "1000")
+    }
+
+    @Test("cloudloom tenant create --format json prints a working admin key")
+    func cliTenantCreate() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let out = try TestEnvironment.run("\(TestEnvironment.binDirectory)/cloudloom",
+                                          ["tenant", "create", "cli-tenant", "--format", "json", "--gateway-url", stack.gatewayURL,
+                                           "--operator-key", stack.operatorKey])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: String])
+        #expect(Set(object.keys) == ["tenant_id", "api_key"])
+        let whoami = try await stack.get("/v1/whoami", key: object["api_key"])
+        #expect(whoami.status == 200)
+        #expect(whoami.object["tenant_id"] as? String == object["tenant_id"])
+        #expect(whoami.object["role"] as? String == "admin")
+        // Without the operator key, creating a tenant is refused.
+        let denied = try await stack.post("/v1/tenants", key: object["api_key"], json: #"{"name":"x"}"#)
+        #expect(denied.status == 401)
+    }
+}

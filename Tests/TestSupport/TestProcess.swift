@@ -1,0 +1,173 @@
+import Foundation
+import Synchronization
+
+/// A child process started by a test, killed when the test process exits if the test did not stop it.
+public final class TestProcess: @unchecked Sendable {
+    // `@unchecked Sendable`: `process` is only touched through Foundation's thread-safe Process API.
+    public let name: String
+    public let logURL: URL
+    private let process: Process
+
+    /// Every live child, so an `atexit` hook can stop them.
+    static let live = Mutex<[Int32: String]>([:])
+    static let exitHook: Void = {
+        atexit {
+            let pids = TestProcess.live.withLock { $0 }
+            for pid in pids.keys { kill(pid, SIGKILL) }
+            for dir in PostgresServer.started.withLock({ $0 }) { PostgresServer.stopCluster(dataDir: dir) }
+        }
+    }()
+
+    public init(name: String, executable: String, arguments: [String] = [], environment: [String: String] = [:],
+                logDirectory: URL, inheritEnvironment: Bool = true) throws {
+        _ = Self.exitHook
+        self.name = name
+        let logURL = logDirectory.appendingPathComponent("\(name).log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        self.logURL = logURL
+        let handle = try FileHandle(forWritingTo: logURL)
+        handle.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        Self.live.withLock { $0[process.processIdentifier] = name }
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    public var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM, then SIGKILL after `grace`; returns the exit status.
+    @discardableResult
+    public func stop(grace: Duration = .seconds(15)) async -> Int32 {
+        if process.isRunning {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = ContinuousClock.now + grace
+            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        }
+        Self.live.withLock { _ = $0.removeValue(forKey: process.processIdentifier) }
+        return process.terminationStatus
+    }
+
+    /// The last lines of the log, for failure messages.
+    public func logTail(_ lines: Int = 40) -> String {
+        let text = (try? String(contentsOf: logURL, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n", omittingEmptySubsequences: false).suffix(lines).joined(separator: "\n")
+    }
+
+    public func log() -> String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+}
+
+/// A test-environment failure that says how to fix it.
+public struct TestEnvironmentError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public enum TestEnvironment {
+    /// A fresh temporary directory.
+    public static func temporaryDirectory(_ prefix: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    public static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestEnvironmentError("socket() failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        guard bound == 0 else { throw TestEnvironmentError("bind() failed") }
+        let named = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        guard named == 0 else { throw TestEnvironmentError("getsockname() failed") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// True when something accepts TCP connections on 127.0.0.1:`port`.
+    public static func portOpen(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = UInt16(port).bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let r = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return r == 0
+    }
+
+    /// Waits until `condition` holds, failing with `what` after `timeout`.
+    public static func wait(_ what: String, timeout: Duration = .seconds(30), every: Duration = .milliseconds(50),
+                            _ condition: () async throws -> Bool) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if (try? await condition()) == true { return }
+            try await Task.sleep(for: every)
+        }
+        throw TestEnvironmentError("timed out after \(timeout) waiting for \(what)")
+    }
+
+    /// The absolute path of an executable on PATH, or an error naming the package to install.
+    public static func which(_ tool: String, install: String) throws -> String {
+        for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(dir)/\(tool)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw TestEnvironmentError("\(tool) is not installed: \(install) (or run `make deps`)")
+    }
+
+    /// Runs a command to completion; throws with its output when it fails.
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+        // Output goes to a file, not a pipe: a daemon the command starts (pg_ctl's postgres) would hold a pipe
+        // open forever.
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("cl-run-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        let handle = try FileHandle(forWritingTo: outURL)
+        p.standardOutput = handle
+        p.standardError = handle
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        try? handle.close()
+        let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
+        guard p.terminationStatus == 0 else {
+            throw TestEnvironmentError("\(executable) \(arguments.joined(separator: " ")) failed (\(p.terminationStatus)): \(out)")
+        }
+        return out
+    }
+
+    /// Where the built executables are: `CL_BIN_DIR`, else the folder of the running test bundle.
+    public static var binDirectory: String {
+        if let dir = ProcessInfo.processInfo.environment["CL_BIN_DIR"], !dir.isEmpty { return dir }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        // Inside an .xctest bundle the binary may sit deeper; walk up to the folder holding the products.
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("gateway").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.path
+    }
+}

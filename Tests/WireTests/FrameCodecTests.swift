@@ -21,13 +21,15 @@ struct SplitMix64: RandomNumberGenerator {
 
 /// Runs `body`, expecting a ``WireError`` with `code`.
 private func expectWireError(_ code: WireError.Code, sourceLocation: SourceLocation = #_sourceLocation,
-                             _ body: () throws(WireError) -> Void) {
-    do throws(WireError) {
+                             _ body: () throws -> Void) {
+    do {
         try body()
         Issue.record("expected WireError(.\(code.rawValue)) but nothing was thrown", sourceLocation: sourceLocation)
-    } catch {
+    } catch let error as WireError {
         #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
         #expect(!error.message.isEmpty, sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected WireError(.\(code.rawValue)), got \(error)", sourceLocation: sourceLocation)
     }
 }
 

@@ -3,10 +3,11 @@ import Synchronization
 
 /// A child process started by a test, killed when the test process exits if the test did not stop it.
 public final class TestProcess: @unchecked Sendable {
-    // `@unchecked Sendable`: `process` is only touched through Foundation's thread-safe Process API.
+    // `@unchecked Sendable`: the exit status is guarded by a Mutex; the rest is immutable.
     public let name: String
     public let logURL: URL
-    private let process: Process
+    public let pid: Int32
+    private let exitStatus = Mutex<Int32?>(nil)
 
     /// Every live child, so an `atexit` hook can stop them.
     static let live = Mutex<[Int32: String]>([:])
@@ -23,39 +24,33 @@ public final class TestProcess: @unchecked Sendable {
         _ = Self.exitHook
         self.name = name
         let logURL = logDirectory.appendingPathComponent("\(name).log")
-        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         self.logURL = logURL
-        let handle = try FileHandle(forWritingTo: logURL)
-        handle.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        self.process = process
-        Self.live.withLock { $0[process.processIdentifier] = name }
+        pid = try Spawn.start(executable, arguments, environment: env, outputPath: logURL.path)
+        Self.live.withLock { $0[pid] = name }
     }
 
-    public var pid: Int32 { process.processIdentifier }
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool {
+        exitStatus.withLock { status in
+            if status != nil { return false }
+            status = Spawn.poll(pid)
+            return status == nil
+        }
+    }
 
-    /// SIGTERM, then SIGKILL after `grace`; returns the exit status.
+    /// SIGTERM, then SIGKILL after `grace`; returns the exit status (128 + signal when killed).
     @discardableResult
     public func stop(grace: Duration = .seconds(15)) async -> Int32 {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
+        if isRunning {
+            kill(pid, SIGTERM)
             let deadline = ContinuousClock.now + grace
-            while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            while process.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+            while isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+            if isRunning { kill(pid, SIGKILL) }
+            while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
         }
-        Self.live.withLock { _ = $0.removeValue(forKey: process.processIdentifier) }
-        return process.terminationStatus
+        Self.live.withLock { _ = $0.removeValue(forKey: pid) }
+        return exitStatus.withLock { $0 ?? -1 }
     }
 
     /// The last lines of the log, for failure messages.
@@ -136,25 +131,16 @@ public enum TestEnvironment {
     /// Runs a command to completion; throws with its output when it fails.
     @discardableResult
     public static func run(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: executable)
-        p.arguments = arguments
-        if let cwd { p.currentDirectoryURL = URL(fileURLWithPath: cwd) }
-        // Output goes to a file, not a pipe: a daemon the command starts (pg_ctl's postgres) would hold a pipe
-        // open forever.
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("cl-run-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         defer { try? FileManager.default.removeItem(at: outURL) }
-        let handle = try FileHandle(forWritingTo: outURL)
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try? handle.close()
+        let pid = try Spawn.start(executable, arguments, environment: ProcessInfo.processInfo.environment,
+                                  outputPath: outURL.path, cwd: cwd)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let code = Spawn.decode(status)
         let out = (try? String(contentsOf: outURL, encoding: .utf8)) ?? ""
-        guard p.terminationStatus == 0 else {
-            throw TestEnvironmentError("\(executable) \(arguments.joined(separator: " ")) failed (\(p.terminationStatus)): \(out)")
+        guard code == 0 else {
+            throw TestEnvironmentError("\(executable) \(arguments.joined(separator: " ")) failed (\(code)): \(out)")
         }
         return out
     }

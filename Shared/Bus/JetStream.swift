@@ -148,10 +148,14 @@ public struct JetStream: Sendable {
         }
     }
 
-    /// Publishes one message and waits for the stream's ack.
+    /// Publishes one message and waits for the stream's ack; throws when the stream did not store it.
     public func publish(_ message: BusMessage) async throws -> PublishResult {
-        let results = try await publish(batch: [message])
-        return results[0]
+        let result = try await publish(batch: [message])[0]
+        if let error = result.error {
+            let code: CLStatusCode = error.lowercased().contains("payload") ? .resourceExhausted : .unavailable
+            throw BusError(code, "JetStream did not store the message on \(message.subject): \(error)")
+        }
+        return result
     }
 
     /// Publishes messages asynchronously and waits for every ack; one result per message, in order. Messages with

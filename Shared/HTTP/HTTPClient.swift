@@ -104,7 +104,10 @@ public final class HTTPClient: Sendable {
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         for (name, value) in request.headers {
-            guard !name.contains(":"), !name.contains("\n"), !value.contains("\n"), !value.contains("\r") else {
+            // Compare bytes: "\r\n" is one Character, so String.contains("\n") would miss it.
+            let forbidden: Set<UInt8> = [10, 13, 0]
+            guard !name.utf8.contains(UInt8(ascii: ":")), !name.utf8.contains(where: forbidden.contains),
+                  !value.utf8.contains(where: forbidden.contains) else {
                 throw HTTPClientError(code: .invalidRequest, message: "header \(name) contains a forbidden character")
             }
             headerList = curl_slist_append(headerList, "\(name): \(value)")
@@ -182,17 +185,18 @@ public final class HTTPClient: Sendable {
 }
 
 private extension String {
+    /// Trims by Unicode scalar: "\r\n" is a single Character, so a Character-based trim would keep it.
     func trimmingCharacters(in set: CharSet) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s = s.dropFirst() }
-        while let l = s.last, set.contains(l) { s = s.dropLast() }
-        return String(s)
+        var scalars = Substring(self).unicodeScalars
+        while let f = scalars.first, set.contains(f) { scalars = scalars.dropFirst() }
+        while let l = scalars.last, set.contains(l) { scalars = scalars.dropLast() }
+        return String(scalars)
     }
 }
 
 private enum CharSet {
     case whitespaces, whitespacesAndNewlines
-    func contains(_ c: Character) -> Bool {
+    func contains(_ c: Unicode.Scalar) -> Bool {
         switch self {
         case .whitespaces: c == " " || c == "\t"
         case .whitespacesAndNewlines: c == " " || c == "\t" || c == "\n" || c == "\r"

@@ -58,6 +58,8 @@ let package = Package(
                        providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CCurl", path: "Shared/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
 
@@ -72,7 +74,7 @@ let package = Package(
                                .product(name: "Metrics", package: "swift-metrics"),
                                .product(name: "Prometheus", package: "swift-prometheus")] + nio,
                 path: "Shared/ServiceKit", swiftSettings: swiftSettings),
-        .target(name: "CloudTrail", dependencies: ["Wire"], path: "Shared/CloudTrail", swiftSettings: swiftSettings),
+        .target(name: "CloudTrail", dependencies: ["Wire", "CZlib"], path: "Shared/CloudTrail", swiftSettings: swiftSettings),
         .target(name: "Detection", dependencies: ["Wire", "CloudTrail"], path: "Shared/Detection", swiftSettings: swiftSettings),
 
         // Services: thin mains over the shared runtime.
@@ -105,7 +107,7 @@ let package = Package(
         .testTarget(name: "HTTPTests", dependencies: ["HTTP", "TestSupport"], path: "Tests/HTTPTests",
                     swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["TestSupport", "HTTP", "Wire", .product(name: "Yams", package: "Yams")],
+                    dependencies: ["TestSupport", "HTTP", "Wire", "CloudTrail", .product(name: "Yams", package: "Yams")],
                     path: "Tests/IntegrationTests", swiftSettings: swiftSettings),
     ]
 )

@@ -100,8 +100,22 @@ struct GatewayAPI: Sendable {
                          "role": "admin"], status: .created)
     }
 
+    /// Content types that can carry CloudTrail JSON (curl's default form type included, since `curl -d @file` sends it).
+    static let ingestContentTypes: Set<String> = ["application/json", "application/x-ndjson", "application/jsonl",
+                                                  "application/x-json-stream", "text/plain", "application/octet-stream",
+                                                  "application/x-www-form-urlencoded"]
+
     func ingest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let p = try await authenticate(request)
+        if let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+           !type.isEmpty, !Self.ingestContentTypes.contains(type), !type.hasSuffix("+json") {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           "Content-Type \(type) is not supported: send application/json or application/x-ndjson")
+        }
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), !["", "identity", "gzip", "x-gzip"].contains(encoding) {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type",
+                           "Content-Encoding \(encoding) is not supported: send identity or gzip")
+        }
         var request = request
         let body = try await request.collectBody(upTo: settings.maxBodyBytes)
         guard body.readableBytes > 0 else { throw APIError.badRequest("the body is empty: expected CloudTrail JSON") }

@@ -32,14 +32,19 @@ struct CloudTrailIngest: Sendable {
 
     func ingest(_ req: CLIngestRequest, tenant: String, logger: Logger) async throws -> CLIngestResponse {
         guard UUID(uuidString: tenant) != nil else { throw BusError(.invalidArgument, "tenant id is not a UUID") }
-        if !req.contentEncoding.isEmpty && req.contentEncoding.lowercased() != "identity" {
-            throw BusError(.invalidArgument, "content encoding \(req.contentEncoding) is not supported by the ingestor")
+        var body = Array(req.body)
+        switch req.contentEncoding.lowercased() {
+        case "", "identity": break
+        case "gzip", "x-gzip":
+            do { body = try Gzip.decompress(body) } catch { throw BusError(.invalidArgument, error.message) }
+        default:
+            throw BusError(.invalidArgument, "Content-Encoding \(req.contentEncoding) is not supported: send identity or gzip")
         }
         let source = req.source.isEmpty ? "webhook" : req.source
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let result: CloudTrailNormalizer.Result
         do {
-            result = try CloudTrailNormalizer.normalize(Array(req.body), tenant: tenant, source: source, receivedAtMs: now)
+            result = try CloudTrailNormalizer.normalize(body, tenant: tenant, source: source, receivedAtMs: now)
         } catch {
             throw BusError(.invalidArgument, error.message)
         }

@@ -18,12 +18,7 @@ struct DeadLetterStore: Sendable {
                 created_at timestamptz NOT NULL DEFAULT now()
             );
             CREATE INDEX dead_letters_tenant ON dead_letters (tenant_id, created_at DESC);
-            ALTER TABLE dead_letters ENABLE ROW LEVEL SECURITY;
-            ALTER TABLE dead_letters FORCE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON dead_letters
-                USING (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid)
-                WITH CHECK (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid);
-            """),
+            """ + TenantIsolation.sql(table: "dead_letters")),
     ])
 
     struct Entry: Sendable {

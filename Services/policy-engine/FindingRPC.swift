@@ -19,9 +19,14 @@ struct FindingRPC: Sendable {
             if !req.severity.isEmpty && !severities.contains(req.severity) {
                 throw BusError(.invalidArgument, "severity must be one of \(severities.joined(separator: ", "))")
             }
+            let statuses = ["open", "acknowledged", "resolved", "suppressed"]
+            if !req.status.isEmpty && !statuses.contains(req.status) {
+                throw BusError(.invalidArgument, "status must be one of \(statuses.joined(separator: ", "))")
+            }
             let page = try await store.list(tenant: tenant, limit: limit, after: after,
                                             ruleID: req.ruleID.isEmpty ? nil : req.ruleID,
-                                            severity: req.severity.isEmpty ? nil : req.severity)
+                                            severity: req.severity.isEmpty ? nil : req.severity,
+                                            status: req.status.isEmpty ? nil : req.status)
             var resp = CLListFindingsResponse()
             resp.findings = page.findings
             resp.nextPageToken = page.next?.text ?? ""

@@ -28,11 +28,7 @@ struct FindingStore: Sendable {
                 UNIQUE (tenant_id, dedup_key)
             );
             CREATE INDEX findings_tenant_created ON findings (tenant_id, created_at DESC, id DESC);
-            ALTER TABLE findings ENABLE ROW LEVEL SECURITY;
-            ALTER TABLE findings FORCE ROW LEVEL SECURITY;
-            CREATE POLICY tenant_isolation ON findings
-                USING (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid)
-                WITH CHECK (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid);
+            """ + TenantIsolation.sql(table: "findings") + """
             CREATE TABLE dead_letters (
                 id bigserial PRIMARY KEY,
                 tenant_id text NOT NULL DEFAULT '',
@@ -82,7 +78,7 @@ struct FindingStore: Sendable {
     }
 
     /// Newest first; `after` is the page token of the previous page.
-    func list(tenant: String, limit: Int, after: PageToken?, ruleID: String?, severity: String?) async throws
+    func list(tenant: String, limit: Int, after: PageToken?, ruleID: String?, severity: String?, status: String?) async throws
         -> (findings: [CLFinding], next: PageToken?) {
         let afterMs = after?.createdAtMicros ?? Int64.max
         let afterID = after?.id ?? "ffffffff-ffff-ffff-ffff-ffffffffffff"
@@ -92,6 +88,7 @@ struct FindingStore: Sendable {
             WHERE ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(afterMs)::bigint, \(afterID)::uuid)
               AND (\(ruleID ?? "") = '' OR rule_id = \(ruleID ?? ""))
               AND (\(severity ?? "") = '' OR severity = \(severity ?? ""))
+              AND (\(status ?? "") = '' OR status = \(status ?? ""))
             ORDER BY created_at DESC, id DESC
             LIMIT \(limit + 1)
             """, tenant: tenant)

@@ -75,3 +75,19 @@ extension SQL {
         return copy
     }
 }
+
+/// SQL for the standard tenant-isolation policy, so every service's tenant-owned table gets exactly the same one:
+/// RLS enabled and forced (so the owning role is subject to it too), and rows visible and writable only when their
+/// `tenant_id` equals the session's `cl.tenant_id` (unset means no rows).
+public enum TenantIsolation {
+    public static func sql(table: String) -> String {
+        precondition(table.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }, "table names are identifiers")
+        return """
+            ALTER TABLE \(table) ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE \(table) FORCE ROW LEVEL SECURITY;
+            CREATE POLICY tenant_isolation ON \(table)
+                USING (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid)
+                WITH CHECK (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid);
+            """
+    }
+}

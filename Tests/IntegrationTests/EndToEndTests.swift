@@ -1,3 +1,4 @@
+import CloudTrail
 import Foundation
 import Testing
 import TestSupport
@@ -119,6 +120,14 @@ struct EndToEndTests {
             "SELECT reason FROM ingestor.dead_letters WHERE tenant_id = '\(t.id)' AND event_id = 'zz-1'")
         #expect(dead.contains("missing eventTime"), "\(dead)")
 
+        let xml = try await stack.request("POST", "/v1/events/cloudtrail", key: t.key, body: Array("<a/>".utf8),
+                                          headers: [("Content-Type", "application/xml")])
+        #expect(xml.status == 415)
+        let brotli = try await stack.request("POST", "/v1/events/cloudtrail", key: t.key, body: Array("{}".utf8),
+                                             headers: [("Content-Encoding", "br")])
+        #expect(brotli.status == 415)
+        #expect((brotli.object["error"] as? [String: Any])?["code"] as? String == "unsupported_media_type")
+
         #expect(try await stack.get("/v1/findings/not-a-uuid", key: t.key).status == 404)
         #expect(try await stack.get("/v1/findings?limit=9999", key: t.key).status == 400)
         #expect(try await stack.get("/v1/no-such-thing", key: t.key).status == 404)
@@ -172,6 +181,38 @@ struct EndToEndTests {
         #expect(Set(seen.compactMap { $0["id"] as? String }).count == 1000)
         let rows = try stack.postgres.adminSQL("SELECT count(*) FROM policy_engine.findings WHERE tenant_id = '\(t.id)'")
         #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "1000")
+    }
+
+    @Test("a gzip-compressed EventBridge delivery of StopLogging becomes a critical finding")
+    func gzipEventBridge() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-gzip")
+        let eventID = UUID().uuidString.lowercased()
+        let envelope = """
+            {"version":"0","id":"\(UUID().uuidString)","detail-type":"AWS API Call via CloudTrail","source":"aws.cloudtrail",
+             "account":"123456789012","time":"2026-11-20T10:05:00Z","region":"eu-west-1","resources":[],
+             "detail":{"eventVersion":"1.09","userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::123456789012:assumed-role/ops/eve","accountId":"123456789012"},
+             "eventTime":"2026-11-20T10:05:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"eu-west-1",
+             "sourceIPAddress":"203.0.113.9","userAgent":"aws-cli/2","requestParameters":{"name":"org-trail"},"responseElements":null,
+             "eventID":"\(eventID)","readOnly":false,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"123456789012"}}
+            """
+        let r = try await stack.request("POST", "/v1/events/cloudtrail", key: t.key, body: Gzip.compress(Array(envelope.utf8)),
+                                        headers: [("Content-Encoding", "gzip")])
+        #expect(r.status == 200, "\(r.text)")
+        #expect(r.object["accepted"] as? Int == 1)
+        var seen: [[String: Any]] = []
+        try await TestEnvironment.wait("the StopLogging finding", timeout: .seconds(5)) {
+            seen = try await findings(stack, key: t.key)
+            return !seen.isEmpty
+        }
+        #expect(seen.first?["rule_id"] as? String == "CL-CT-002")
+        #expect(seen.first?["severity"] as? String == "critical")
+        #expect(seen.first?["resource_id"] as? String == "arn:aws:cloudtrail:eu-west-1:123456789012:trail/org-trail")
+        // A body claiming gzip that is not gzip is refused by name.
+        let bad = try await stack.request("POST", "/v1/events/cloudtrail", key: t.key, body: Array("{}".utf8),
+                                          headers: [("Content-Encoding", "gzip")])
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("not gzip"))
     }
 
     @Test("cloudloom tenant create --format json prints a working admin key")

@@ -23,12 +23,7 @@ struct StoreTests {
                     body text NOT NULL,
                     UNIQUE (tenant_id, body)
                 );
-                ALTER TABLE notes ENABLE ROW LEVEL SECURITY;
-                ALTER TABLE notes FORCE ROW LEVEL SECURITY;
-                CREATE POLICY tenant_isolation ON notes
-                    USING (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid)
-                    WITH CHECK (tenant_id = NULLIF(current_setting('cl.tenant_id', true), '')::uuid);
-                """),
+                """ + TenantIsolation.sql(table: "notes")),
             Migration(2, "notes.created_at", "ALTER TABLE notes ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();"),
         ])
     }

@@ -93,7 +93,7 @@ public final class ServiceStack: @unchecked Sendable {
                         headers: [(String, String)] = []) async throws -> Reply {
         var h = headers
         if let key { h.append(("Authorization", "Bearer \(key)")) }
-        if !body.isEmpty { h.append(("Content-Type", "application/json")) }
+        if !body.isEmpty && !h.contains(where: { $0.0.lowercased() == "content-type" }) { h.append(("Content-Type", "application/json")) }
         let r = try await http.execute(HTTPRequest(method: method, url: gatewayURL + path, headers: h, body: body,
                                                    timeout: .seconds(60)))
         return Reply(status: r.status, body: r.body, headers: r.headers)

@@ -87,7 +87,7 @@ let package = Package(
         service("approvals"),
         service("billing"),
         .executableTarget(name: "cloudloom",
-                          dependencies: ["HTTP", "Detection", "CloudTrail", "Wire",
+                          dependencies: ["HTTP", "Detection", "CloudTrail", "Wire", "CLCrypto",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/cloudloom", swiftSettings: swiftSettings),
 

@@ -406,7 +406,7 @@ fi
 cat <<EOF
 
 CloudLoom is running.
-  Dashboard / gateway: $GATEWAY_URL/
+  Gateway (REST API): $GATEWAY_URL/v1   (the dashboard arrives with its own issue)
   Logs: .local/logs/   Settings: .local/env
 
 Use the API:

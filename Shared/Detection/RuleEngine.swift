@@ -5,10 +5,32 @@ import Wire
 public struct Detection: Sendable {
     public var rule: RuleMetadata
     public var match: RuleMatch
+    /// The event that completed the detection.
     public var event: CLCloudTrailEvent
+    /// Every event the detection rests on (one for single-event rules).
+    public var eventIDs: [String]
+    /// Event time of the earliest of them.
+    public var firstSeenMs: Int64
 
-    /// The key under which repeated deliveries of the same event collapse into one finding.
-    public var dedupKey: String { "\(rule.id)|\(event.eventID)" }
+    public init(rule: RuleMetadata, match: RuleMatch, event: CLCloudTrailEvent) {
+        self.rule = rule
+        self.match = match
+        self.event = event
+        eventIDs = [event.eventID]
+        firstSeenMs = event.eventTimeMs
+    }
+
+    /// What the finding is about: the resource, else the actor, else the event itself.
+    public var subject: String {
+        if !match.resourceID.isEmpty { return match.resourceID }
+        if !event.userIdentity.arn.isEmpty { return event.userIdentity.arn }
+        return event.eventID
+    }
+
+    /// Findings of one rule about one subject in one account and region are one finding: repeats update its count.
+    public var dedupKey: String {
+        "\(rule.id)|\(Fields.ownAccount(event))|\(event.awsRegion)|\(subject)"
+    }
 
     /// The finding this detection produces (id and tenant are filled in by the caller).
     public func finding(tenant: String) -> CLFinding {
@@ -24,7 +46,7 @@ public struct Detection: Sendable {
         f.accountID = event.recipientAccountID.isEmpty ? event.userIdentity.accountID : event.recipientAccountID
         f.region = event.awsRegion
         f.actorArn = event.userIdentity.arn
-        f.eventIds = [event.eventID]
+        f.eventIds = eventIDs
         var evidence = match.evidence
         evidence["eventID"] = event.eventID
         evidence["eventName"] = event.eventName
@@ -36,7 +58,7 @@ public struct Detection: Sendable {
         f.description_p = rule.description
         f.remediation = rule.remediation
         f.references = rule.references
-        f.firstSeenMs = event.eventTimeMs
+        f.firstSeenMs = firstSeenMs
         f.lastSeenMs = event.eventTimeMs
         f.dedupKey = dedupKey
         return f
@@ -47,19 +69,63 @@ public struct Detection: Sendable {
 /// listen to it.
 public struct RuleEngine: Sendable {
     private let index: [EventKey: [any EventRule]]
+    private let statefulIndex: [EventKey: [any StatefulRule]]
     public let rules: [any EventRule]
+    public let statefulRules: [any StatefulRule]
 
-    public init(rules: [any EventRule] = RuleCatalog.all) {
+    public init(rules: [any EventRule] = RuleCatalog.all, statefulRules: [any StatefulRule] = RuleCatalog.stateful) {
         self.rules = rules
+        self.statefulRules = statefulRules
         var index: [EventKey: [any EventRule]] = [:]
         for rule in rules {
-            for key in rule.triggers { index[key, default: []].append(rule) }
+            for key in Set(rule.triggers) { index[key, default: []].append(rule) }
         }
         self.index = index
+        var stateful: [EventKey: [any StatefulRule]] = [:]
+        for rule in statefulRules {
+            for key in Set(rule.triggers) { stateful[key, default: []].append(rule) }
+        }
+        statefulIndex = stateful
+    }
+
+    /// True when some stateful rule listens to this event (callers that shard events can set these aside and
+    /// replay them in time order).
+    public func hasStatefulRules(for event: CLCloudTrailEvent) -> Bool {
+        statefulIndex[EventKey(event.eventSource, event.eventName)] != nil || statefulIndex[anyEvent] != nil
+    }
+
+    /// Runs only the stateful rules.
+    public func evaluateStateful(_ event: CLCloudTrailEvent, state: inout DetectionState) -> [Detection] {
+        let key = EventKey(event.eventSource, event.eventName)
+        let candidates = (statefulIndex[key] ?? []) + (statefulIndex[anyEvent] ?? [])
+        if candidates.isEmpty { return [] }
+        let request: JSONValue? = event.requestParametersJson.isEmpty
+            ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
+        return candidates.compactMap { $0.observe(event, request: request, state: &state) }
+    }
+
+    /// Every rule's metadata, single-event and stateful.
+    public var catalog: [RuleMetadata] { rules.map(\.metadata) + statefulRules.map(\.metadata) }
+
+    /// Single-event rules, then stateful rules (which update `state`).
+    public func evaluate(_ event: CLCloudTrailEvent, state: inout DetectionState) -> [Detection] {
+        var out = evaluate(event)
+        let key = EventKey(event.eventSource, event.eventName)
+        let candidates = (statefulIndex[key] ?? []) + (statefulIndex[anyEvent] ?? [])
+        if candidates.isEmpty { return out }
+        let request: JSONValue? = event.requestParametersJson.isEmpty
+            ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
+        for rule in candidates {
+            if let d = rule.observe(event, request: request, state: &state) { out.append(d) }
+        }
+        return out
     }
 
     public func evaluate(_ event: CLCloudTrailEvent) -> [Detection] {
-        guard let candidates = index[EventKey(event.eventSource, event.eventName)] else { return [] }
+        let exact = index[EventKey(event.eventSource, event.eventName)] ?? []
+        let any = index[anyEvent] ?? []
+        if exact.isEmpty && any.isEmpty { return [] }
+        let candidates = exact + any
         let request: JSONValue? = event.requestParametersJson.isEmpty
             ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
         return candidates.compactMap { rule in

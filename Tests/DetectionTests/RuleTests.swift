@@ -107,7 +107,7 @@ private enum ACLs {
     @Test(arguments: PublicBucketACLRuleTests.firing)
     func fires(_ c: Case) throws {
         let e = try putBucketAcl(c.requestParameters)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         let d = detections[0]
         #expect(d.rule.id == "CL-CT-001")
@@ -119,7 +119,7 @@ private enum ACLs {
 
     @Test func findingFields() throws {
         let e = try putBucketAcl(ACLs.allUsersGrantArray)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         let f = detections[0].finding(tenant: tenant)
         #expect(f.tenantID == tenant)
@@ -148,13 +148,13 @@ private enum ACLs {
         #expect(!f.remediation.isEmpty)
         #expect(f.firstSeenMs == e.eventTimeMs)
         #expect(f.lastSeenMs == e.eventTimeMs)
-        #expect(f.dedupKey == "CL-CT-001|\(e.eventID)")
+        #expect(f.dedupKey == "CL-CT-001|123456789012|us-east-1|arn:aws:s3:::demo-invoices")
         #expect(detections[0].dedupKey == f.dedupKey)
     }
 
     @Test func doesNotFireForPrivateACL() throws {
         let e = try putBucketAcl(ACLs.privateACL)
-        #expect(RuleEngine().evaluate(e).isEmpty)
+        #expect(RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e).isEmpty)
         // The rule on its own agrees.
         let request = try JSONParser.parse(Array(e.requestParametersJson.utf8)).value
         let fired = PublicBucketACLRule().evaluate(e, request: request) != nil
@@ -164,13 +164,13 @@ private enum ACLs {
     @Test func doesNotFireWhenTheCallFailed() throws {
         let e = try putBucketAcl(ACLs.allUsersGrantArray, errorCode: "AccessDenied")
         #expect(e.errorCode == "AccessDenied")
-        #expect(RuleEngine().evaluate(e).isEmpty)
+        #expect(RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e).isEmpty)
     }
 
     @Test func doesNotFireWithoutRequestParameters() throws {
         for requestParameters in [nil, "null", #"{"bucketName":"b","acl":""}"#, "{}"] as [String?] {
             let e = try putBucketAcl(requestParameters)
-            #expect(RuleEngine().evaluate(e).isEmpty, "requestParameters \(requestParameters ?? "absent")")
+            #expect(RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e).isEmpty, "requestParameters \(requestParameters ?? "absent")")
         }
     }
 
@@ -178,18 +178,18 @@ private enum ACLs {
         // Same public-looking request, but reading an ACL changes nothing.
         let e = try event(record(eventSource: "s3.amazonaws.com", eventName: "GetBucketAcl",
                                  requestParameters: ACLs.allUsersGrantArray))
-        #expect(RuleEngine().evaluate(e).isEmpty)
+        #expect(RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e).isEmpty)
     }
 
     @Test func doesNotFireForTheSameNameFromAnotherService() throws {
         let e = try event(record(eventSource: "ec2.amazonaws.com", eventName: "PutBucketAcl",
                                  requestParameters: ACLs.allUsersGrantArray))
-        #expect(RuleEngine().evaluate(e).isEmpty)
+        #expect(RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e).isEmpty)
     }
 
     @Test func missingBucketNameKeepsTheGenericTitle() throws {
         let e = try putBucketAcl(#"{"x-amz-acl":"public-read"}"#)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         let f = detections[0].finding(tenant: tenant)
         #expect(f.resourceID == "")
@@ -200,7 +200,7 @@ private enum ACLs {
         let request = #"{"bucketName":"wide-open","x-amz-acl":"authenticated-read","#
             + #""x-amz-grant-write":"uri=\"http://acs.amazonaws.com/groups/global/AllUsers\""}"#
         let e = try putBucketAcl(request)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [PublicBucketACLRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         let grants = detections[0].match.evidence["publicGrants"] ?? ""
         #expect(grants.contains("AllUsers:WRITE"))
@@ -222,7 +222,7 @@ private enum ACLs {
     @Test func stopLoggingWithTrailARN() throws {
         let arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events"
         let e = try cloudTrailEvent("StopLogging", trail: arn)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         let f = detections[0].finding(tenant: tenant)
         #expect(f.ruleID == "CL-CT-002")
@@ -239,7 +239,7 @@ private enum ACLs {
     @Test func stopLoggingWithPlainNameBuildsTheARN() throws {
         let e = try cloudTrailEvent("StopLogging", trail: "management-events", region: "eu-west-1",
                                     recipientAccountId: "210987654321")
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         #expect(detections[0].match.resourceID == "arn:aws:cloudtrail:eu-west-1:210987654321:trail/management-events")
         #expect(detections[0].match.title == "CloudTrail trail management-events stopped")
@@ -247,7 +247,7 @@ private enum ACLs {
 
     @Test func plainNameFallsBackToTheCallersAccount() throws {
         let e = try cloudTrailEvent("StopLogging", trail: "audit", region: "ap-southeast-2", recipientAccountId: nil)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         #expect(detections[0].match.resourceID == "arn:aws:cloudtrail:ap-southeast-2:123456789012:trail/audit")
         #expect(detections[0].finding(tenant: tenant).accountID == "123456789012")
@@ -256,7 +256,7 @@ private enum ACLs {
     @Test func deleteTrail() throws {
         let arn = "arn:aws:cloudtrail:us-east-1:123456789012:trail/data-events-s3"
         let e = try cloudTrailEvent("DeleteTrail", trail: arn)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         #expect(detections[0].rule.id == "CL-CT-002")
         #expect(detections[0].match.resourceID == arn)
@@ -265,7 +265,7 @@ private enum ACLs {
 
     @Test func withoutATrailNameItStillFires() throws {
         let e = try cloudTrailEvent("StopLogging", trail: nil)
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e)
         try #require(detections.count == 1)
         #expect(detections[0].match.resourceID == "")
         #expect(detections[0].finding(tenant: tenant).title == CloudTrailLoggingDisabledRule().metadata.title)
@@ -273,13 +273,13 @@ private enum ACLs {
 
     @Test func startLoggingDoesNotFire() throws {
         let e = try cloudTrailEvent("StartLogging", trail: "arn:aws:cloudtrail:us-east-1:123456789012:trail/management-events")
-        #expect(RuleEngine().evaluate(e).isEmpty)
+        #expect(RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e).isEmpty)
     }
 
     @Test(arguments: ["StopLogging", "DeleteTrail"])
     func failedCallsDoNotFire(_ name: String) throws {
         let e = try cloudTrailEvent(name, trail: "management-events", errorCode: "AccessDenied")
-        #expect(RuleEngine().evaluate(e).isEmpty)
+        #expect(RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e).isEmpty)
     }
 
     @Test func eventBridgeDeliveryFires() throws {
@@ -289,7 +289,7 @@ private enum ACLs {
             + detail + "}"
         let e = try event(envelope)
         #expect(e.ingestSource == "eventbridge")
-        let detections = RuleEngine().evaluate(e)
+        let detections = RuleEngine(rules: [CloudTrailLoggingDisabledRule()], statefulRules: []).evaluate(e)
         #expect(detections.map(\.rule.id) == ["CL-CT-002"])
     }
 }

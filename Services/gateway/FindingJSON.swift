@@ -12,6 +12,7 @@ struct FindingJSON: Encodable {
     var id, tenant_id, rule_id, title, severity, category, status: String
     var resource_type, resource_id, account_id, region, actor_arn: String
     var event_ids: [String]
+    var count: Int64
     var evidence: [String: String]
     var description, remediation: String
     var references: [Ref]
@@ -31,6 +32,7 @@ struct FindingJSON: Encodable {
         region = f.region
         actor_arn = f.actorArn
         event_ids = f.eventIds
+        count = f.count
         evidence = f.evidence
         description = f.description_p
         remediation = f.remediation

@@ -29,7 +29,7 @@ struct EventProcessor: Sendable {
 
     func process(_ batch: [JetStreamMessage]) async {
         let started = ContinuousClock.now
-        var byTenant: [String: [(JetStreamMessage, [CLFinding])]] = [:]
+        var byTenant: [String: [(JetStreamMessage, [CLCloudTrailEvent])]] = [:]
         for message in batch {
             let tenant = message.headers[WireHeader.tenant] ?? ""
             let events: [CLCloudTrailEvent]
@@ -43,38 +43,46 @@ struct EventProcessor: Sendable {
                 await deadLetter(message, tenant: tenant, reason: "tenant header missing or does not match the event")
                 continue
             }
-            var findings: [CLFinding] = []
-            let now = Int64(Date().timeIntervalSince1970 * 1000)
-            for event in events {
-                for detection in engine.evaluate(event) {
-                    var f = detection.finding(tenant: tenant)
-                    f.id = FindingStore.findingID(tenant: tenant, dedupKey: f.dedupKey)
-                    f.createdAtMs = now
-                    findings.append(f)
-                }
-            }
-            eventsCounter.increment(by: events.count)
-            byTenant[tenant, default: []].append((message, findings))
+            byTenant[tenant, default: []].append((message, events))
         }
+        let engine = self.engine
         for (tenant, items) in byTenant {
-            let findings = items.flatMap(\.1)
+            // Stateful rules need event-time order inside the batch.
+            let events = items.flatMap(\.1).sorted { ($0.eventTimeMs, $0.eventID) < ($1.eventTimeMs, $1.eventID) }
+            eventsCounter.increment(by: events.count)
+            let now = Int64(Date().timeIntervalSince1970 * 1000)
             do {
-                if !findings.isEmpty {
-                    let inserted = try await store.insert(findings, tenant: tenant)
-                    findingsCounter.increment(by: inserted)
-                    try await publish(findings, tenant: tenant)
-                    logger.info("findings stored", metadata: ["tenant.id": "\(tenant)", "finding.count": "\(findings.count)",
-                                                              "finding.new": "\(inserted)"])
+                let changed: [CLFinding] = try await store.database.withTransaction(tenant: tenant) { conn in
+                    var detections: [Detection] = []
+                    let needsState = events.contains { engine.hasStatefulRules(for: $0) }
+                    var state = needsState ? try FindingStore.loadState(tenant: tenant, conn: conn) : DetectionState()
+                    for event in events {
+                        detections += needsState ? engine.evaluate(event, state: &state) : engine.evaluate(event)
+                    }
+                    let findings = detections.map { d -> CLFinding in
+                        var f = d.finding(tenant: tenant)
+                        f.id = FindingStore.findingID(tenant: tenant, dedupKey: f.dedupKey)
+                        f.createdAtMs = now
+                        return f
+                    }
+                    let changed = try FindingStore.upsert(findings, tenant: tenant, conn: conn)
+                    if needsState { try FindingStore.saveState(state, tenant: tenant, conn: conn) }
+                    return changed
+                }
+                if !changed.isEmpty {
+                    findingsCounter.increment(by: changed.count)
+                    try await publish(changed, tenant: tenant)
+                    logger.info("findings stored", metadata: ["tenant.id": "\(tenant)", "finding.count": "\(changed.count)"])
                 }
                 for (message, _) in items { try? message.ack() }
             } catch {
-                // Nothing acked: JetStream delivers these events again, and the unique key keeps the result exact.
+                // Nothing acked: JetStream delivers these events again, and finding_events keeps the result exact.
                 logger.error("storing findings failed, will retry", metadata: ["tenant.id": "\(tenant)", "error": "\(error)"])
                 for (message, _) in items { try? message.nak(delay: .seconds(2)) }
             }
         }
-        latency.recordNanoseconds((ContinuousClock.now - started).components.attoseconds / 1_000_000_000
-                                  + (ContinuousClock.now - started).components.seconds * 1_000_000_000)
+        let elapsed = ContinuousClock.now - started
+        latency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
     }
 
     private func publish(_ findings: [CLFinding], tenant: String) async throws {
@@ -82,7 +90,8 @@ struct EventProcessor: Sendable {
         for f in findings {
             messages.append(BusMessage(subject: Streams.findingsSubject(tenant: tenant),
                                        headers: [WireHeader.tenant: tenant, WireHeader.type: CLFinding.protoMessageName,
-                                                 WireHeader.schema: WireHeader.schemaVersion, WireHeader.messageID: f.id],
+                                                 WireHeader.schema: WireHeader.schemaVersion,
+                                                 WireHeader.messageID: "\(f.id):\(f.eventIds.first ?? "")"],
                                        data: try codec.encode(f)))
         }
         let results = try await jetStream.publish(batch: messages)

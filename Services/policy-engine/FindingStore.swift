@@ -1,5 +1,6 @@
 import CLCrypto
 import CloudTrail
+import Detection
 import Foundation
 import Store
 import Wire
@@ -38,43 +39,108 @@ struct FindingStore: Sendable {
                 created_at timestamptz NOT NULL DEFAULT now()
             );
             """),
+        Migration(2, "finding counts, finding events, detection state", """
+            ALTER TABLE findings ADD COLUMN event_count bigint NOT NULL DEFAULT 1;
+            CREATE TABLE finding_events (
+                tenant_id uuid NOT NULL,
+                finding_id uuid NOT NULL,
+                event_id text NOT NULL,
+                PRIMARY KEY (tenant_id, finding_id, event_id)
+            );
+            CREATE TABLE detection_state (
+                tenant_id uuid PRIMARY KEY,
+                state bytea NOT NULL,
+                updated_at timestamptz NOT NULL DEFAULT now()
+            );
+            """ + TenantIsolation.sql(table: "finding_events") + "\n" + TenantIsolation.sql(table: "detection_state")),
     ])
+
+    /// Event ids kept on a finding row; the count keeps counting past it.
+    static let maxEventIDsPerFinding = 100
 
     /// The stable id of a finding: the same tenant and dedup key always give the same id.
     static func findingID(tenant: String, dedupKey: String) -> String { ContentID.uuid("\(tenant)|\(dedupKey)") }
 
-    /// Stores findings of one tenant in one transaction; ones already stored are left as they are.
-    /// Returns how many were new.
-    @discardableResult
-    func insert(_ findings: [CLFinding], tenant: String) async throws -> Int {
-        var rows: [(CLFinding, [UInt8])] = []
-        for f in findings { rows.append((f, try f.serializedBytes())) }
-        let prepared = rows
-        return try await database.withTransaction(tenant: tenant) { conn in
-            var inserted = 0
-            for (f, body) in prepared {
-                let result = try conn.query("""
-                    INSERT INTO policy_engine.findings
-                        (id, tenant_id, rule_id, dedup_key, severity, status, title, resource_type, resource_id,
-                         event_ids, body, first_seen, last_seen, created_at)
-                    VALUES (\(f.id)::uuid, \(f.tenantID)::uuid, \(f.ruleID), \(f.dedupKey), \(f.severity.name),
-                            'open', \(f.title), \(f.resourceType), \(f.resourceID), \(TextArray(f.eventIds))::text[],
-                            \(body), to_timestamp(\(f.firstSeenMs) / 1000.0), to_timestamp(\(f.lastSeenMs) / 1000.0),
-                            to_timestamp(\(f.createdAtMs) / 1000.0))
-                    ON CONFLICT (tenant_id, dedup_key) DO NOTHING
-                    RETURNING id
-                    """)
-                inserted += result.count
-            }
-            return inserted
+    /// Stores findings inside the caller's tenant transaction. An event already counted for a finding is not
+    /// counted again (redelivery); a new event for an existing finding raises its count and last_seen.
+    /// Returns the findings that changed.
+    static func upsert(_ findings: [CLFinding], tenant: String, conn: PostgresConnection) throws -> [CLFinding] {
+        var changed: [CLFinding] = []
+        for var f in findings {
+            let fresh = try conn.query("""
+                INSERT INTO policy_engine.finding_events (tenant_id, finding_id, event_id)
+                SELECT \(tenant)::uuid, \(f.id)::uuid, unnest(\(TextArray(f.eventIds))::text[])
+                ON CONFLICT DO NOTHING
+                RETURNING event_id
+                """).compactMap { $0["event_id"] }
+            if fresh.isEmpty { continue }
+            f.eventIds = fresh
+            f.count = Int64(fresh.count)
+            let body = try f.serializedBytes() as [UInt8]
+            try conn.query("""
+                INSERT INTO policy_engine.findings
+                    (id, tenant_id, rule_id, dedup_key, severity, status, title, resource_type, resource_id,
+                     event_ids, event_count, body, first_seen, last_seen, created_at)
+                VALUES (\(f.id)::uuid, \(tenant)::uuid, \(f.ruleID), \(f.dedupKey), \(f.severity.name),
+                        'open', \(f.title), \(f.resourceType), \(f.resourceID),
+                        (\(TextArray(fresh))::text[])[1:\(maxEventIDsPerFinding)], \(fresh.count), \(body),
+                        to_timestamp(\(f.firstSeenMs) / 1000.0), to_timestamp(\(f.lastSeenMs) / 1000.0),
+                        to_timestamp(\(f.createdAtMs) / 1000.0))
+                ON CONFLICT (tenant_id, dedup_key) DO UPDATE SET
+                    event_count = findings.event_count + EXCLUDED.event_count,
+                    first_seen = least(findings.first_seen, EXCLUDED.first_seen),
+                    last_seen = greatest(findings.last_seen, EXCLUDED.last_seen),
+                    event_ids = CASE WHEN cardinality(findings.event_ids) >= \(maxEventIDsPerFinding) THEN findings.event_ids
+                                     ELSE (findings.event_ids || EXCLUDED.event_ids)[1:\(maxEventIDsPerFinding)] END
+                """)
+            changed.append(f)
         }
+        return changed
     }
+
+    /// The tenant's stateful-rule memory, locked for the rest of the transaction so instances take turns.
+    static func loadState(tenant: String, conn: PostgresConnection) throws -> DetectionState {
+        let rows = try conn.query("SELECT state FROM policy_engine.detection_state WHERE tenant_id = \(tenant)::uuid FOR UPDATE")
+        guard let row = rows.first else { return DetectionState(maxKeysPerRule: 10_000) }
+        return (try? JSONDecoder().decode(DetectionState.self, from: Data(try row.bytes("state"))))
+            ?? DetectionState(maxKeysPerRule: 10_000)
+    }
+
+    static func saveState(_ state: DetectionState, tenant: String, conn: PostgresConnection) throws {
+        let bytes = [UInt8](try JSONEncoder().encode(state))
+        try conn.query("""
+            INSERT INTO policy_engine.detection_state (tenant_id, state) VALUES (\(tenant)::uuid, \(bytes))
+            ON CONFLICT (tenant_id) DO UPDATE SET state = EXCLUDED.state, updated_at = now()
+            """)
+    }
+
+    /// Overlays the aggregate columns on the stored first occurrence.
+    static func finding(from row: Row) throws -> CLFinding {
+        var f = try CLFinding(serializedBytes: try row.bytes("body"))
+        f.eventIds = try row.textArray("event_ids")
+        f.count = try row.int64("event_count")
+        f.firstSeenMs = try row.int64("first_ms")
+        f.lastSeenMs = try row.int64("last_ms")
+        switch try row.string("status") {
+        case "acknowledged": f.status = .acknowledged
+        case "resolved": f.status = .resolved
+        case "suppressed": f.status = .suppressed
+        default: f.status = .open
+        }
+        return f
+    }
+
+    static let columns = """
+        body, event_ids, event_count, status,
+        (extract(epoch FROM first_seen) * 1000)::bigint AS first_ms, (extract(epoch FROM last_seen) * 1000)::bigint AS last_ms
+        """
 
     func get(id: String, tenant: String) async throws -> CLFinding? {
         guard UUID(uuidString: id) != nil else { return nil }
-        let rows = try await database.query("SELECT body FROM policy_engine.findings WHERE id = \(id)::uuid", tenant: tenant)
+        let rows = try await database.query(SQL(stringLiteral: "SELECT \(Self.columns) FROM policy_engine.findings WHERE id = $1::uuid")
+            .binding(id), tenant: tenant)
         guard let row = rows.first else { return nil }
-        return try CLFinding(serializedBytes: try row.bytes("body"))
+        return try Self.finding(from: row)
     }
 
     /// Newest first; `after` is the page token of the previous page.
@@ -82,18 +148,18 @@ struct FindingStore: Sendable {
         -> (findings: [CLFinding], next: PageToken?) {
         let afterMs = after?.createdAtMicros ?? Int64.max
         let afterID = after?.id ?? "ffffffff-ffff-ffff-ffff-ffffffffffff"
-        let rows = try await database.query("""
-            SELECT body, (extract(epoch FROM created_at) * 1000000)::bigint AS created_us, id::text AS id
+        let rows = try await database.query(SQL(stringLiteral: """
+            SELECT \(Self.columns), (extract(epoch FROM created_at) * 1000000)::bigint AS created_us, id::text AS id
             FROM policy_engine.findings
-            WHERE ((extract(epoch FROM created_at) * 1000000)::bigint, id) < (\(afterMs)::bigint, \(afterID)::uuid)
-              AND (\(ruleID ?? "") = '' OR rule_id = \(ruleID ?? ""))
-              AND (\(severity ?? "") = '' OR severity = \(severity ?? ""))
-              AND (\(status ?? "") = '' OR status = \(status ?? ""))
+            WHERE ((extract(epoch FROM created_at) * 1000000)::bigint, id) < ($1::bigint, $2::uuid)
+              AND ($3 = '' OR rule_id = $3)
+              AND ($4 = '' OR severity = $4)
+              AND ($5 = '' OR status = $5)
             ORDER BY created_at DESC, id DESC
-            LIMIT \(limit + 1)
-            """, tenant: tenant)
+            LIMIT $6
+            """).binding(afterMs, afterID, ruleID ?? "", severity ?? "", status ?? "", limit + 1), tenant: tenant)
         var findings: [CLFinding] = []
-        for row in rows.prefix(limit) { findings.append(try CLFinding(serializedBytes: try row.bytes("body"))) }
+        for row in rows.prefix(limit) { findings.append(try Self.finding(from: row)) }
         var next: PageToken?
         if rows.count > limit, let last = rows.prefix(limit).last {
             next = PageToken(createdAtMicros: try last.int64("created_us"), id: try last.string("id"))

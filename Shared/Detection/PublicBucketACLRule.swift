@@ -18,7 +18,8 @@ public struct PublicBucketACLRule: EventRule {
             + "stop applying. Then review the bucket's access logs for reads made while it was public.",
         evidenceFields: ["requestParameters.bucketName", "requestParameters.AccessControlPolicy", "requestParameters.x-amz-acl"],
         references: [("CIS-AWS-3.0", "2.1.4"), ("AWS-SECURITY-HUB", "S3.2"), ("AWS-SECURITY-HUB", "S3.3"),
-                     ("MITRE-ATTACK", "T1530")])
+                     ("MITRE-ATTACK", "T1530")],
+        supersedes: ["CL-CT-010"])
 
     public let triggers = [EventKey("s3.amazonaws.com", "PutBucketAcl")]
 

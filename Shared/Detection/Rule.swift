@@ -13,9 +13,14 @@ public struct RuleMetadata: Sendable {
     /// The CloudTrail fields a finding of this rule cites as evidence.
     public var evidenceFields: [String]
     public var references: [CLReference]
+    /// Broader rules this one makes redundant: when both fire on the same event, only this one is reported
+    /// (a public bucket ACL is not also reported as a mere "bucket policy changed").
+    public var supersedes: [String]
 
     public init(id: String, title: String, severity: CLSeverity, category: String, description: String,
-                rationale: String, remediation: String, evidenceFields: [String], references: [(String, String)]) {
+                rationale: String, remediation: String, evidenceFields: [String], references: [(String, String)],
+                supersedes: [String] = []) {
+        self.supersedes = supersedes
         self.id = id
         self.title = title
         self.severity = severity

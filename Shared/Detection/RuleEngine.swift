@@ -128,8 +128,11 @@ public struct RuleEngine: Sendable {
         let candidates = exact + any
         let request: JSONValue? = event.requestParametersJson.isEmpty
             ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
-        return candidates.compactMap { rule in
+        let found = candidates.compactMap { rule in
             rule.evaluate(event, request: request).map { Detection(rule: rule.metadata, match: $0, event: event) }
         }
+        if found.count < 2 { return found }
+        let superseded = Set(found.flatMap(\.rule.supersedes))
+        return superseded.isEmpty ? found : found.filter { !superseded.contains($0.rule.id) }
     }
 }

@@ -180,15 +180,16 @@ public struct ActionCatalog: Sendable {
             let service = String(lower[..<colon])
             let action = String(lower[lower.index(after: colon)...])
             if hasService(service) {
-                let candidates = actions(inService: service).map { ($0.name.lowercased(), $0.fullName) }
+                let candidates = actions(inService: service).map { (key: $0.name.lowercased(), display: $0.fullName) }
                 return Self.closest(to: action, among: candidates)
             }
-            guard let closeService = Self.closest(to: service, among: services.map { ($0, $0) }) else { return nil }
+            let serviceCandidates = services.map { (key: $0, display: $0) }
+            guard let closeService = Self.closest(to: service, among: serviceCandidates) else { return nil }
             if let exact = self.action("\(closeService):\(action)") { return exact.fullName }
-            let candidates = actions(inService: closeService).map { ($0.name.lowercased(), $0.fullName) }
-            return Self.closest(to: action, among: candidates) ?? "\(closeService):\(String(name[name.index(after: colon)...]))"
+            let candidates = actions(inService: closeService).map { (key: $0.name.lowercased(), display: $0.fullName) }
+            return Self.closest(to: action, among: candidates) ?? "\(closeService):\(action)"
         }
-        return Self.closest(to: lower, among: services.map { ($0, $0) })
+        return Self.closest(to: lower, among: services.map { (key: $0, display: $0) })
     }
 
     /// The candidate within an edit distance of about a quarter of the word's length (at least 1, at most 3).

@@ -90,7 +90,12 @@ extension PolicyAnalyzer {
 
         let credentials = SensitiveActions.credentialsExposure.filter { Self.covers(statement, $0) }
         if !credentials.isEmpty {
-            let (severity, note) = Self.narrowed(unscoped ? .high : .medium, by: narrowing)
+            let selfOnly = Self.isLimitedToSelf(statement)
+            var (severity, note) = Self.narrowed(unscoped ? .high : .medium, by: narrowing)
+            if selfOnly {
+                severity = .low
+                note = " Low because the resources are limited to the caller's own user (${aws:username})."
+            }
             collector.add(Finding(
                 id: "IAM-CREDENTIALS-EXPOSURE", category: .credentialsExposure, severity: severity,
                 statementIndex: statement.index, sid: statement.sid,
@@ -275,6 +280,9 @@ extension PolicyAnalyzer {
                 granting.append(statement)
             }
             guard complete, let first = granting.first else { continue }
+            // Managing one's own access keys or password (Resource limited to `user/${aws:username}`) is self-service,
+            // not escalation; these paths are about acting as someone else.
+            if Self.selfServicePaths.contains(path.name), granting.allSatisfy(Self.isLimitedToSelf) { continue }
             // Lowered only when every statement involved is narrowed.
             var narrowing: [String] = documentNarrowing
             let perStatement = granting.map { narrowingKeys($0) }
@@ -300,5 +308,13 @@ extension PolicyAnalyzer {
                     + scopeNote + note,
                 actions: path.actions, references: FindingReferences.privilegeEscalation))
         }
+    }
+
+    static let selfServicePaths: Set<String> = ["CreateAccessKey", "CreateLoginProfile", "UpdateLoginProfile"]
+
+    /// True when every Resource of the statement names the caller's own user through `${aws:username}`.
+    static func isLimitedToSelf(_ statement: PolicyStatement) -> Bool {
+        guard let resource = statement.resource, !resource.isNegated, !resource.patterns.isEmpty else { return false }
+        return resource.patterns.allSatisfy { $0.hasSuffix("user/${aws:username}") }
     }
 }

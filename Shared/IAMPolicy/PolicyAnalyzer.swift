@@ -42,7 +42,10 @@ public struct PolicyAnalyzer: Sendable {
             guard statement.effect == .allow else { continue }
             var narrowing = narrowingKeys(statement)
             for key in documentNarrowing where !narrowing.contains(key) { narrowing.append(key) }
-            let isAdmin = kind == .identity && checkAdminAccess(statement, narrowing: narrowing, into: &collector)
+            var isAdmin = false
+            if kind == .identity {
+                isAdmin = checkAdminAccess(statement, narrowing: narrowing, into: &collector)
+            }
             sawAdmin = sawAdmin || isAdmin
             if !isAdmin {
                 checkServiceWildcards(statement, kind: kind, narrowing: narrowing, into: &collector)

@@ -168,6 +168,93 @@ struct CatalogFixtureTests {
         for n in 1...16 { #expect(cis.contains("4.\(n)"), "CIS 4.\(n) not covered") }
     }
 
+    @Test("a specific finding replaces the generic change finding on the same event")
+    func supersession() throws {
+        let public_ = try ctEvent(fixtures["CL-CT-001"]!.positive)
+        #expect(engine.evaluate(public_).map(\.rule.id) == ["CL-CT-001"])
+        let private_ = try ctEvent(fixtures["CL-CT-001"]!.negative)
+        #expect(engine.evaluate(private_).map(\.rule.id) == ["CL-CT-010"])
+        let admin = try ctEvent(fixtures["CL-CT-026"]!.positive)
+        #expect(engine.evaluate(admin).map(\.rule.id) == ["CL-CT-026"])
+        let readOnly = try ctEvent(fixtures["CL-CT-026"]!.negative)
+        #expect(engine.evaluate(readOnly).map(\.rule.id) == ["CL-CT-006"])
+    }
+
+    @Test("stateful: ten failed sign-ins in five minutes fire once; nine, or ten spread over an hour, do not")
+    func bruteForceThreshold() throws {
+        func failure(_ second: Int, user: String = "carol", id: String? = nil) throws -> CLCloudTrailEvent {
+            let t = ISO8601.format(milliseconds: 1_795_000_000_000 + Int64(second) * 1000)
+            return try ctEvent(ctRecord("signin.amazonaws.com", "ConsoleLogin", response: #"{"ConsoleLogin":"Failure"}"#,
+                                        error: "Failed authentication",
+                                        identity: #"{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/\#(user)","accountId":"111122223333","userName":"\#(user)"}"#,
+                                        time: t, id: id ?? UUID().uuidString))
+        }
+        var state = DetectionState()
+        var fired: [Detection] = []
+        // Out of order within the window, plus one duplicate delivery that must not count.
+        let seconds = [0, 30, 60, 20, 90, 120, 150, 180, 40, 210]
+        for (i, s) in seconds.enumerated() {
+            let e = try failure(s, id: "e\(i)")
+            fired += engine.evaluateStateful(e, state: &state).filter { $0.rule.id == "CL-ST-001" }
+            if i == 3 { fired += engine.evaluateStateful(e, state: &state).filter { $0.rule.id == "CL-ST-001" } }
+        }
+        #expect(fired.count == 1)
+        #expect(fired.first.map { Set($0.eventIDs) } == Set((0..<10).map { "e\($0)" }))
+        // The state survives a round trip through its stored form.
+        let restored = try JSONDecoder().decode(DetectionState.self, from: JSONEncoder().encode(state))
+        #expect(restored == state)
+
+        var sparse = DetectionState()
+        var late: [Detection] = []
+        for i in 0..<10 { late += engine.evaluateStateful(try failure(i * 400, user: "dave"), state: &sparse).filter { $0.rule.id == "CL-ST-001" } }
+        #expect(late.isEmpty)
+        var nine = DetectionState()
+        var few: [Detection] = []
+        for i in 0..<9 { few += engine.evaluateStateful(try failure(i, user: "erin"), state: &nine).filter { $0.rule.id == "CL-ST-001" } }
+        #expect(few.isEmpty)
+    }
+
+    @Test("stateful: create user, make it admin, give it a key, within an hour by one actor")
+    func adminUserSequence() throws {
+        var state = DetectionState()
+        let base: Int64 = 1_795_000_000_000
+        func at(_ minutes: Int64) -> String { ISO8601.format(milliseconds: base + minutes * 60_000) }
+        let steps = [
+            ctRecord("iam.amazonaws.com", "CreateUser", params: #"{"userName":"backdoor"}"#, time: at(0)),
+            ctRecord("iam.amazonaws.com", "AttachUserPolicy", params: #"{"userName":"backdoor","policyArn":"arn:aws:iam::aws:policy/AdministratorAccess"}"#, time: at(5)),
+            ctRecord("iam.amazonaws.com", "CreateAccessKey", params: #"{"userName":"backdoor"}"#, time: at(10)),
+        ]
+        var fired: [Detection] = []
+        for s in steps { fired += engine.evaluateStateful(try ctEvent(s), state: &state).filter { $0.rule.id == "CL-ST-003" } }
+        #expect(fired.count == 1)
+        #expect(fired.first?.eventIDs.count == 3)
+        #expect(fired.first?.match.evidence["user"] == "backdoor")
+
+        // The key for a different user does not complete the sequence; nor does a gap over an hour.
+        var other = DetectionState()
+        var none: [Detection] = []
+        for s in [steps[0], steps[1], ctRecord("iam.amazonaws.com", "CreateAccessKey", params: #"{"userName":"someone-else"}"#, time: at(12))] {
+            none += engine.evaluateStateful(try ctEvent(s), state: &other).filter { $0.rule.id == "CL-ST-003" }
+        }
+        var slow = DetectionState()
+        for s in [steps[0], steps[1], ctRecord("iam.amazonaws.com", "CreateAccessKey", params: #"{"userName":"backdoor"}"#, time: at(90))] {
+            none += engine.evaluateStateful(try ctEvent(s), state: &slow).filter { $0.rule.id == "CL-ST-003" }
+        }
+        #expect(none.isEmpty)
+    }
+
+    @Test("stateful state stays bounded")
+    func boundedState() throws {
+        var state = DetectionState(maxKeysPerRule: 100)
+        for i in 0..<1_000 {
+            let e = try ctEvent(ctRecord("signin.amazonaws.com", "ConsoleLogin", response: #"{"ConsoleLogin":"Failure"}"#,
+                                         error: "Failed authentication",
+                                         identity: #"{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u\#(i)","accountId":"111122223333","userName":"u\#(i)"}"#))
+            _ = engine.evaluateStateful(e, state: &state)
+        }
+        #expect((state.rules["CL-ST-001"]?.count ?? 0) <= 100)
+    }
+
     @Test("a security group rule covering port 22 by range is caught, IPv6 too; a narrow CIDR is not")
     func securityGroupRanges() throws {
         let v6 = try ctEvent(ctRecord("ec2.amazonaws.com", "AuthorizeSecurityGroupIngress", params: #"{"groupId":"sg-2","ipPermissions":{"items":[{"ipProtocol":"tcp","fromPort":20,"toPort":25,"ipv6Ranges":{"items":[{"cidrIpv6":"::/0"}]}}]}}"#))

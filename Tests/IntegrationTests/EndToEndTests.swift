@@ -215,6 +215,51 @@ struct EndToEndTests {
         #expect(bad.text.contains("not gzip"))
     }
 
+    @Test("a repeat on the same resource raises the count; a brute-force burst is detected across a restart")
+    func countsAndStatefulAcrossRestart() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-stateful")
+        // Two different events opening the same bucket: one finding, count 2, both event ids.
+        let first = UUID().uuidString.lowercased()
+        let second = UUID().uuidString.lowercased()
+        _ = try await stack.post("/v1/events/cloudtrail", key: t.key, json: publicACLRecord(eventID: first, bucket: "same-bucket"))
+        _ = try await stack.post("/v1/events/cloudtrail", key: t.key, json: publicACLRecord(eventID: second, bucket: "same-bucket"))
+        var acl: [String: Any]?
+        try await TestEnvironment.wait("count 2 on the bucket finding", timeout: .seconds(5)) {
+            acl = try await findings(stack, key: t.key).first { $0["rule_id"] as? String == "CL-CT-001" }
+            return (acl?["count"] as? Int) == 2
+        }
+        #expect(Set(acl?["event_ids"] as? [String] ?? []) == [first, second])
+
+        func failedLogin(_ i: Int) -> String {
+            let minute = String(format: "%02d", i / 6)
+            let second = String(format: "%02d", (i % 6) * 10)
+            return """
+                {"eventVersion":"1.09","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::123456789012:user/carol","accountId":"123456789012","userName":"carol"},"eventTime":"2026-11-20T11:\(minute):\(second)Z","eventSource":"signin.amazonaws.com","eventName":"ConsoleLogin","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.50","userAgent":"Mozilla/5.0","requestParameters":null,"responseElements":{"ConsoleLogin":"Failure"},"additionalEventData":{"MFAUsed":"No"},"errorMessage":"Failed authentication","eventID":"login-\(t.id)-\(i)","readOnly":false,"eventType":"AwsConsoleSignIn","managementEvent":true,"recipientAccountId":"123456789012"}
+                """
+        }
+        // Five failures, processed; then policy-engine restarts; then five more inside the same 5 minutes.
+        let before = try await stack.post("/v1/events/cloudtrail", key: t.key,
+                                          json: "{\"Records\":[" + (0..<5).map(failedLogin).joined(separator: ",") + "]}")
+        #expect(before.object["accepted"] as? Int == 5)
+        try await TestEnvironment.wait("the single failures to be processed", timeout: .seconds(5)) {
+            try await findings(stack, key: t.key).contains { $0["rule_id"] as? String == "CL-CT-008" && ($0["count"] as? Int) == 5 }
+        }
+        #expect(try await findings(stack, key: t.key).contains { $0["rule_id"] as? String == "CL-ST-001" } == false)
+        #expect(await stack.stop("policy-engine") == 0)
+        try await stack.start("policy-engine")
+        let after = try await stack.post("/v1/events/cloudtrail", key: t.key,
+                                         json: "{\"Records\":[" + (5..<10).map(failedLogin).joined(separator: ",") + "]}")
+        #expect(after.object["accepted"] as? Int == 5)
+        var burst: [String: Any]?
+        try await TestEnvironment.wait("the brute-force finding", timeout: .seconds(10)) {
+            burst = try await findings(stack, key: t.key).first { $0["rule_id"] as? String == "CL-ST-001" }
+            return burst != nil
+        }
+        #expect(burst?["severity"] as? String == "high")
+        #expect((burst?["event_ids"] as? [String])?.count == 10, "the burst rests on all ten failures: \(burst?["event_ids"] ?? "")")
+    }
+
     @Test("cloudloom tenant create --format json prints a working admin key")
     func cliTenantCreate() async throws {
         let stack = try await StackHolder.shared.stack()

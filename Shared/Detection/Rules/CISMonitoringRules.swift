@@ -107,7 +107,7 @@ enum CISMonitoringRules {
             id: "CL-CT-010", title: "S3 bucket access policy changed", severity: .low, category: "data-exposure",
             description: "A bucket's policy, ACL, CORS, lifecycle or replication configuration was changed or removed.",
             rationale: "These settings decide who can read a bucket, where its data is copied and when it is deleted.",
-            remediation: "Review the new setting; CL-CT-001, CL-CT-050 and CL-CT-051 flag the dangerous ones.",
+            remediation: "Review the new setting; CL-CT-001, CL-CT-021, CL-CT-036 and CL-CT-037 flag the dangerous ones (and then replace this finding).",
             evidenceFields: ["eventName", "requestParameters.bucketName"],
             references: [("CIS-AWS-3.0", "4.8"), ("AWS-SECURITY-HUB", "CloudWatch.8")]),
             triggers: events("s3.amazonaws.com", ["PutBucketAcl", "PutBucketPolicy", "PutBucketCors", "PutBucketLifecycle",

@@ -14,10 +14,18 @@ enum ThreatRules {
                          EventKey("lambda.amazonaws.com", $0 + "20150331v2")] }
     }
 
+    /// The generic change-monitoring rule each specific rule makes redundant on the same event.
+    static let supersession: [String: [String]] = [
+        "CL-CT-021": ["CL-CT-010"], "CL-CT-036": ["CL-CT-010"], "CL-CT-037": ["CL-CT-010"],
+        "CL-CT-020": ["CL-CT-007"], "CL-CT-026": ["CL-CT-006"], "CL-CT-051": ["CL-CT-006"],
+        "CL-CT-040": ["CL-CT-012"], "CL-CT-025": ["CL-CT-017"], "CL-CT-027": ["CL-CT-006"],
+    ]
+
     static func meta(_ id: String, _ title: String, _ severity: CLSeverity, _ category: String, _ description: String,
                      _ rationale: String, _ remediation: String, _ evidence: [String], _ refs: [(String, String)]) -> RuleMetadata {
         RuleMetadata(id: id, title: title, severity: severity, category: category, description: description,
-                     rationale: rationale, remediation: remediation, evidenceFields: evidence, references: refs)
+                     rationale: rationale, remediation: remediation, evidenceFields: evidence, references: refs,
+                     supersedes: supersession[id] ?? [])
     }
 
     /// True when an actor acts on a user other than themselves.

@@ -244,6 +244,12 @@ public nonisolated struct CLFinding: @unchecked Sendable {
     set {_uniqueStorage()._dedupKey = newValue}
   }
 
+  /// events that produced or repeated this finding
+  public var count: Int64 {
+    get {_storage._count}
+    set {_uniqueStorage()._count = newValue}
+  }
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -300,7 +306,7 @@ nonisolated extension CLReference: SwiftProtobuf.Message, SwiftProtobuf._Message
 
 nonisolated extension CLFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Finding"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}tenant_id\0\u{3}rule_id\0\u{1}title\0\u{1}severity\0\u{1}category\0\u{1}status\0\u{3}resource_type\0\u{3}resource_id\0\u{3}account_id\0\u{1}region\0\u{3}actor_arn\0\u{3}event_ids\0\u{1}evidence\0\u{1}description\0\u{1}remediation\0\u{1}references\0\u{3}first_seen_ms\0\u{3}last_seen_ms\0\u{3}created_at_ms\0\u{3}dedup_key\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}tenant_id\0\u{3}rule_id\0\u{1}title\0\u{1}severity\0\u{1}category\0\u{1}status\0\u{3}resource_type\0\u{3}resource_id\0\u{3}account_id\0\u{1}region\0\u{3}actor_arn\0\u{3}event_ids\0\u{1}evidence\0\u{1}description\0\u{1}remediation\0\u{1}references\0\u{3}first_seen_ms\0\u{3}last_seen_ms\0\u{3}created_at_ms\0\u{3}dedup_key\0\u{1}count\0")
 
   fileprivate class _StorageClass {
     var _id: String = String()
@@ -324,6 +330,7 @@ nonisolated extension CLFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
     var _lastSeenMs: Int64 = 0
     var _createdAtMs: Int64 = 0
     var _dedupKey: String = String()
+    var _count: Int64 = 0
 
       // This property is used as the initial default value for new instances of the type.
       // The type itself is protecting the reference to its storage via CoW semantics.
@@ -355,6 +362,7 @@ nonisolated extension CLFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       _lastSeenMs = source._lastSeenMs
       _createdAtMs = source._createdAtMs
       _dedupKey = source._dedupKey
+      _count = source._count
     }
   }
 
@@ -394,6 +402,7 @@ nonisolated extension CLFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
         case 19: try { try decoder.decodeSingularInt64Field(value: &_storage._lastSeenMs) }()
         case 20: try { try decoder.decodeSingularInt64Field(value: &_storage._createdAtMs) }()
         case 21: try { try decoder.decodeSingularStringField(value: &_storage._dedupKey) }()
+        case 22: try { try decoder.decodeSingularInt64Field(value: &_storage._count) }()
         default: break
         }
       }
@@ -465,6 +474,9 @@ nonisolated extension CLFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
       if !_storage._dedupKey.isEmpty {
         try visitor.visitSingularStringField(value: _storage._dedupKey, fieldNumber: 21)
       }
+      if _storage._count != 0 {
+        try visitor.visitSingularInt64Field(value: _storage._count, fieldNumber: 22)
+      }
     }
     try unknownFields.traverse(visitor: &visitor)
   }
@@ -495,6 +507,7 @@ nonisolated extension CLFinding: SwiftProtobuf.Message, SwiftProtobuf._MessageIm
         if _storage._lastSeenMs != rhs_storage._lastSeenMs {return false}
         if _storage._createdAtMs != rhs_storage._createdAtMs {return false}
         if _storage._dedupKey != rhs_storage._dedupKey {return false}
+        if _storage._count != rhs_storage._count {return false}
         return true
       }
       if !storagesAreEqual {return false}

@@ -75,6 +75,8 @@ let package = Package(
                                .product(name: "Prometheus", package: "swift-prometheus")] + nio,
                 path: "Shared/ServiceKit", swiftSettings: swiftSettings),
         .target(name: "CloudTrail", dependencies: ["Wire", "CZlib"], path: "Shared/CloudTrail", swiftSettings: swiftSettings),
+        .target(name: "IAMPolicy", dependencies: [], path: "Shared/IAMPolicy",
+                resources: [.copy("Resources/iam-actions.tsv")], swiftSettings: swiftSettings),
         .target(name: "Detection", dependencies: ["Wire", "CloudTrail"], path: "Shared/Detection", swiftSettings: swiftSettings),
 
         // Services: thin mains over the shared runtime.
@@ -99,6 +101,8 @@ let package = Package(
         .testTarget(name: "CloudTrailTests", dependencies: ["CloudTrail", "Wire"], path: "Tests/CloudTrailTests",
                     swiftSettings: swiftSettings),
         .testTarget(name: "DetectionTests", dependencies: ["Detection", "CloudTrail", "Wire"], path: "Tests/DetectionTests",
+                    swiftSettings: swiftSettings),
+        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"], path: "Tests/IAMPolicyTests",
                     swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], path: "Tests/StoreTests",
                     swiftSettings: swiftSettings),

@@ -135,11 +135,28 @@ struct DetectWorker: Sendable {
             var bytes = [UInt8](data)
             do {
                 if Gzip.isGzip(bytes) { bytes = try Gzip.decompress(bytes, maxOutputBytes: 2 << 30) }
-                let normalized = try CloudTrailNormalizer.normalize(bytes, tenant: "local", source: "cli", receivedAtMs: 0)
-                result.rejected += normalized.rejections.count
-                for r in normalized.rejections { result.problems.append("\(file): record \(r.index): \(r.message)") }
-                result.events += normalized.events.count
-                for var event in normalized.events {
+                var events: [CLCloudTrailEvent] = []
+                if let summaries = RecordScanner.scanDeliveryFile(bytes) {
+                    // Fast path: only records some rule could care about (or that look malformed) get the full parse.
+                    result.events += summaries.count
+                    for (index, s) in summaries.enumerated()
+                    where !s.complete || engine.mightMatch(source: s.eventSource, name: s.eventName, hasError: s.hasError, isRoot: s.isRoot) {
+                        let one = try CloudTrailNormalizer.normalize(Array(bytes[s.range]), tenant: "local", source: "cli", receivedAtMs: 0)
+                        for r in one.rejections {
+                            result.rejected += 1
+                            result.events -= 1
+                            result.problems.append("\(file): record \(index): \(r.message)")
+                        }
+                        events += one.events
+                    }
+                } else {
+                    let normalized = try CloudTrailNormalizer.normalize(bytes, tenant: "local", source: "cli", receivedAtMs: 0)
+                    result.rejected += normalized.rejections.count
+                    for r in normalized.rejections { result.problems.append("\(file): record \(r.index): \(r.message)") }
+                    result.events += normalized.events.count
+                    events = normalized.events
+                }
+                for var event in events {
                     for d in engine.evaluate(event) { result.aggregator.add(d) }
                     if engine.hasStatefulRules(for: event) {
                         event.raw = Data()

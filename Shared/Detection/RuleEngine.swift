@@ -88,16 +88,36 @@ public struct RuleEngine: Sendable {
         statefulIndex = stateful
     }
 
+    /// The index keys an event falls under: its own, plus the "any failed call" and "any root call" buckets.
+    @inline(__always)
+    static func keys(source: String, name: String, hasError: Bool, isRoot: Bool) -> [EventKey] {
+        var keys = [EventKey(source, name), anyEvent]
+        if hasError { keys.append(anyFailedCall) }
+        if isRoot { keys.append(anyRootCall) }
+        return keys
+    }
+
+    static func keys(for e: CLCloudTrailEvent) -> [EventKey] {
+        keys(source: e.eventSource, name: e.eventName, hasError: !e.errorCode.isEmpty, isRoot: e.userIdentity.type == "Root")
+    }
+
+    /// True when some rule, single-event or stateful, could care about an event with these cheap fields.
+    public func mightMatch(source: String, name: String, hasError: Bool, isRoot: Bool) -> Bool {
+        for key in Self.keys(source: source, name: name, hasError: hasError, isRoot: isRoot) {
+            if index[key] != nil || statefulIndex[key] != nil { return true }
+        }
+        return false
+    }
+
     /// True when some stateful rule listens to this event (callers that shard events can set these aside and
     /// replay them in time order).
     public func hasStatefulRules(for event: CLCloudTrailEvent) -> Bool {
-        statefulIndex[EventKey(event.eventSource, event.eventName)] != nil || statefulIndex[anyEvent] != nil
+        Self.keys(for: event).contains { statefulIndex[$0] != nil }
     }
 
     /// Runs only the stateful rules.
     public func evaluateStateful(_ event: CLCloudTrailEvent, state: inout DetectionState) -> [Detection] {
-        let key = EventKey(event.eventSource, event.eventName)
-        let candidates = (statefulIndex[key] ?? []) + (statefulIndex[anyEvent] ?? [])
+        let candidates = Self.keys(for: event).flatMap { statefulIndex[$0] ?? [] }
         if candidates.isEmpty { return [] }
         let request: JSONValue? = event.requestParametersJson.isEmpty
             ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
@@ -110,8 +130,7 @@ public struct RuleEngine: Sendable {
     /// Single-event rules, then stateful rules (which update `state`).
     public func evaluate(_ event: CLCloudTrailEvent, state: inout DetectionState) -> [Detection] {
         var out = evaluate(event)
-        let key = EventKey(event.eventSource, event.eventName)
-        let candidates = (statefulIndex[key] ?? []) + (statefulIndex[anyEvent] ?? [])
+        let candidates = Self.keys(for: event).flatMap { statefulIndex[$0] ?? [] }
         if candidates.isEmpty { return out }
         let request: JSONValue? = event.requestParametersJson.isEmpty
             ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
@@ -122,10 +141,8 @@ public struct RuleEngine: Sendable {
     }
 
     public func evaluate(_ event: CLCloudTrailEvent) -> [Detection] {
-        let exact = index[EventKey(event.eventSource, event.eventName)] ?? []
-        let any = index[anyEvent] ?? []
-        if exact.isEmpty && any.isEmpty { return [] }
-        let candidates = exact + any
+        let candidates = Self.keys(for: event).flatMap { index[$0] ?? [] }
+        if candidates.isEmpty { return [] }
         let request: JSONValue? = event.requestParametersJson.isEmpty
             ? nil : (try? JSONParser.parse(Array(event.requestParametersJson.utf8)))?.value
         let found = candidates.compactMap { rule in

@@ -22,8 +22,12 @@ public struct SimpleRule: EventRule {
 /// `source` with each of `names`.
 public func events(_ source: String, _ names: [String]) -> [EventKey] { names.map { EventKey(source, $0) } }
 
-/// Every event of every source: for rules about who acted or how a call failed rather than which call it was.
+/// Every event of every source (use the narrower keys below when they fit: they let scanners skip most events).
 public let anyEvent = EventKey("*", "*")
+/// Every call that failed (has an errorCode), whatever the API.
+public let anyFailedCall = EventKey("*", "*error")
+/// Every call made by the root user, whatever the API.
+public let anyRootCall = EventKey("*", "*root")
 
 /// Builders for common matches.
 public enum Match {

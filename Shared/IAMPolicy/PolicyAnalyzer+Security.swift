@@ -200,10 +200,13 @@ extension PolicyAnalyzer {
             }
         }
 
-        let trustConditions = statement.conditions.filter {
-            $0.key.lowercased() == "sts:externalid" && Self.valuesAreSpecific($0.values)
-                && $0.conditionOperator.map { !$0.base.isNegated && !$0.ifExists } == true
-        }.map(\.key)
+        // sts:ExternalId with a specific value is the standard guard for third-party trust.
+        var trustConditions: [String] = []
+        for entry in statement.conditions where entry.key.lowercased() == "sts:externalid" {
+            guard let op = entry.conditionOperator, !op.base.isNegated, !op.ifExists,
+                  Self.valuesAreSpecific(entry.values) else { continue }
+            trustConditions.append(entry.key)
+        }
         var accounts: [String] = []
         for entry in entries where entry.type == .aws {
             guard let account = entry.awsAccount, !accounts.contains(account) else { continue }

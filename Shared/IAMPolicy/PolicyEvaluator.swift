@@ -128,9 +128,15 @@ public struct PolicyEvaluator: Sendable {
         if let resource = statement.resource {
             let substitute = document.substitutesPolicyVariables
             let resourceHit = resource.patterns.contains { pattern in
-                let compiled = substitute ? PolicyVariables.compile(pattern, context: context) : WildcardPattern(pattern)
-                guard let compiled else { return false }
-                return Wildcard.matchesARN(compiled, request.resource)
+                let compiled: WildcardPattern?
+                if substitute {
+                    compiled = PolicyVariables.compile(pattern, context: context)
+                } else {
+                    compiled = WildcardPattern(pattern)
+                }
+                // An unresolvable policy variable makes the pattern match nothing.
+                guard let usable = compiled else { return false }
+                return Wildcard.matchesARN(usable, request.resource)
             }
             guard resourceHit != resource.isNegated else { return false }
         }

@@ -128,7 +128,7 @@ struct PolicyJSONReader {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws {
-        let count = literal.utf8CodeUnitsCount
+        let count = literal.utf8CodeUnitCount
         let start = literal.utf8Start
         guard index + count <= bytes.count else { throw syntaxError("expected \(literal)") }
         for i in 0..<count where bytes[index + i] != start[i] {

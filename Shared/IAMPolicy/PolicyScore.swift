@@ -27,11 +27,11 @@ public enum PolicyScore {
         var score = 100
         var deductions: [ScoreDeduction] = []
         for finding in findings {
-            let points = points(for: finding.severity)
-            guard points > 0 else { continue }
+            let deduction = Self.points(for: finding.severity)
+            guard deduction > 0 else { continue }
             deductions.append(ScoreDeduction(findingID: finding.id, statementIndex: finding.statementIndex,
-                                             severity: finding.severity, points: points))
-            score -= points
+                                             severity: finding.severity, points: deduction))
+            score -= deduction
         }
         return (max(0, score), deductions)
     }

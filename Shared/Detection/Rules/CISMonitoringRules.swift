@@ -17,7 +17,7 @@ enum CISMonitoringRules {
                 + "review its recent activity and rotate its credentials.",
             evidenceFields: ["errorCode", "errorMessage", "userIdentity.arn"],
             references: [("CIS-AWS-3.0", "4.1"), ("AWS-SECURITY-HUB", "CloudWatch.2"), ("MITRE-ATTACK", "T1580")]),
-            triggers: [anyEvent]) { e, _ in
+            triggers: [anyFailedCall]) { e, _ in
                 guard unauthorizedCodes.contains(e.errorCode) || e.errorCode.hasSuffix("UnauthorizedOperation") else { return nil }
                 return RuleMatch(resourceType: "AWS::IAM::Principal", resourceID: e.userIdentity.arn,
                                  evidence: ["errorCode": e.errorCode, "errorMessage": e.errorMessage])
@@ -49,7 +49,7 @@ enum CISMonitoringRules {
             evidenceFields: ["userIdentity.type", "eventName", "sourceIPAddress"],
             references: [("CIS-AWS-3.0", "4.3"), ("CIS-AWS-3.0", "1.7"), ("AWS-SECURITY-HUB", "CloudWatch.1"),
                          ("MITRE-ATTACK", "T1078.004")]),
-            triggers: [anyEvent]) { e, _ in
+            triggers: [anyRootCall]) { e, _ in
                 guard e.userIdentity.type == "Root", e.userIdentity.invokedBy.isEmpty, e.eventType != "AwsServiceEvent" else { return nil }
                 return RuleMatch(resourceType: "AWS::Account", resourceID: "arn:aws:iam::\(Fields.ownAccount(e)):root",
                                  evidence: ["userIdentity.type": "Root"])

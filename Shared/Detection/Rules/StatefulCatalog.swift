@@ -33,7 +33,7 @@ enum StatefulCatalog {
                                        "Find the key's owner; if the calls are not theirs, deactivate the key and review what it did successfully.",
                                        ["userIdentity.accessKeyId", "errorCode"],
                                        [("CIS-AWS-3.0", "4.1"), ("MITRE-ATTACK", "T1580"), ("AWS-SECURITY-HUB", "CloudWatch.2")]),
-                      triggers: [anyEvent], threshold: 20, window: .seconds(120), resourceType: "AWS::IAM::AccessKey") { e, _ in
+                      triggers: [anyFailedCall], threshold: 20, window: .seconds(120), resourceType: "AWS::IAM::AccessKey") { e, _ in
             guard CISMonitoringRules.unauthorizedCodes.contains(e.errorCode) || e.errorCode.hasSuffix("UnauthorizedOperation") else { return [] }
             let key = e.userIdentity.accessKeyID.isEmpty ? e.userIdentity.arn : e.userIdentity.accessKeyID
             return key.isEmpty ? [] : [key]

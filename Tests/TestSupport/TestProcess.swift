@@ -145,6 +145,17 @@ public enum TestEnvironment {
         return out
     }
 
+    /// Runs a command to completion and returns its exit status and output (stdout and stderr together).
+    public static func runStatus(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("cl-run-\(UUID().uuidString).out")
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        let pid = try Spawn.start(executable, arguments, environment: ProcessInfo.processInfo.environment,
+                                  outputPath: outURL.path, cwd: cwd)
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return (Spawn.decode(status), (try? String(contentsOf: outURL, encoding: .utf8)) ?? "")
+    }
+
     /// Where the built executables are: `CL_BIN_DIR`, else the folder of the running test bundle.
     public static var binDirectory: String {
         if let dir = ProcessInfo.processInfo.environment["CL_BIN_DIR"], !dir.isEmpty { return dir }

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import IAMPolicy
+
+/// `cloudloom lint-policy FILE...`: validate IAM policy documents and report security findings with a score.
+struct LintPolicyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lint-policy",
+        abstract: "Check IAM policy documents: validity, risky grants, privilege-escalation paths, a 0-100 score.",
+        discussion: "Exit status: 0 no finding at or above --fail-on, 1 findings, 2 usage error, 3 some file unreadable or not a policy.")
+
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case identity, resource, trust, auto }
+    enum Format: String, ExpressibleByArgument, CaseIterable { case table, json }
+    enum Level: String, ExpressibleByArgument, CaseIterable { case info, low, medium, high, critical }
+
+    @Argument(help: "Policy JSON files.") var files: [String]
+    @Option(help: "Policy kind: identity, resource, trust or auto.") var kind: Kind = .auto
+    @Option(help: "Output format: table or json.") var format: Format = .table
+    @Option(help: "Lowest severity that makes the exit status 1.") var failOn: Level = .low
+    @Option(help: "The account that owns the policies (enables cross-account checks).") var accountID: String?
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one policy file") }
+    }
+
+    func run() async throws {
+        let analyzer = PolicyAnalyzer(options: .init(accountID: accountID))
+        var results: [[String: Any]] = []
+        var problems: [String] = []
+        var failing = false
+        let rank: [String: Int] = ["info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4]
+        var table: [String] = []
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                problems.append("\(file): cannot read the file")
+                continue
+            }
+            let report: PolicyReport
+            do {
+                report = try analyzer.analyze(json: String(decoding: data, as: UTF8.self),
+                                              kind: kind == .auto ? nil : PolicyKind(rawValue: kind.rawValue))
+            } catch {
+                problems.append("\(file): \(error)")
+                continue
+            }
+            if report.findings.contains(where: { rank[$0.severity.rawValue, default: 0] >= rank[failOn.rawValue]! }) { failing = true }
+            results.append([
+                "file": file, "kind": report.kind.rawValue, "score": report.score, "grade": report.grade.rawValue,
+                "findings": report.findings.map { f -> [String: Any] in
+                    ["id": f.id, "category": f.category.rawValue, "severity": f.severity.rawValue,
+                     "statement": f.sid ?? f.statementIndex.map { "Statement[\($0)]" } ?? "", "message": f.message,
+                     "actions": f.actions, "references": f.references]
+                },
+            ])
+            table.append("\(file): \(report.kind.rawValue) policy, score \(report.score) (\(report.grade.rawValue)), \(report.findings.count) finding(s)")
+            for f in report.findings {
+                let where_ = f.sid ?? f.statementIndex.map { "Statement[\($0)]" } ?? "document"
+                table.append("  \(f.severity.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(f.category.rawValue.padding(toLength: 24, withPad: " ", startingAt: 0)) \(where_): \(f.message)")
+            }
+        }
+        switch format {
+        case .json:
+            let data = try JSONSerialization.data(withJSONObject: ["results": results], options: [.sortedKeys, .withoutEscapingSlashes])
+            print(String(decoding: data, as: UTF8.self))
+        case .table:
+            print(table.joined(separator: "\n"))
+        }
+        for p in problems { FileHandle.standardError.write(Data("cloudloom: \(p)\n".utf8)) }
+        if !problems.isEmpty { throw CLIError(message: "\(problems.count) file(s) could not be checked", exitCode: 3) }
+        if failing { throw ExitCode(1) }
+    }
+}

@@ -60,6 +60,8 @@ let package = Package(
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CZlib", path: "Shared/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CDeflate", path: "Shared/CDeflate", pkgConfig: "libdeflate",
+                       providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(name: "COpenSSL", path: "Shared/COpenSSL", pkgConfig: "libcrypto",
                        providers: [.apt(["libssl-dev"])]),
 
@@ -74,7 +76,7 @@ let package = Package(
                                .product(name: "Metrics", package: "swift-metrics"),
                                .product(name: "Prometheus", package: "swift-prometheus")] + nio,
                 path: "Shared/ServiceKit", swiftSettings: swiftSettings),
-        .target(name: "CloudTrail", dependencies: ["Wire", "CZlib"], path: "Shared/CloudTrail", swiftSettings: swiftSettings),
+        .target(name: "CloudTrail", dependencies: ["Wire", "CZlib", "CDeflate"], path: "Shared/CloudTrail", swiftSettings: swiftSettings),
         .target(name: "IAMPolicy", dependencies: [], path: "Shared/IAMPolicy",
                 resources: [.copy("Resources/iam-actions.tsv")], swiftSettings: swiftSettings),
         .target(name: "Detection", dependencies: ["Wire", "CloudTrail"], path: "Shared/Detection", swiftSettings: swiftSettings),

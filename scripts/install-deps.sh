@@ -5,7 +5,7 @@ set -euo pipefail
 
 APT_PACKAGES=(
     nats-server libnats-dev libpq-dev libcurl4-openssl-dev libssl-dev protobuf-compiler
-    postgresql bubblewrap pkg-config curl zlib1g-dev bc
+    postgresql bubblewrap pkg-config curl zlib1g-dev libdeflate-dev bc
 )
 # pip requirement -> a Python import that proves it is installed
 PIP_PACKAGES=("moto[server]")

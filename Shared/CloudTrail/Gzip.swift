@@ -1,3 +1,4 @@
+import CDeflate
 import CZlib
 
 /// gzip decompression (zlib) with an output limit, so a small compressed body cannot expand without bound.
@@ -7,55 +8,50 @@ public enum Gzip {
     /// True when `data` starts with the gzip magic bytes.
     public static func isGzip(_ data: [UInt8]) -> Bool { data.count >= 2 && data[0] == 0x1f && data[1] == 0x8b }
 
-    /// Inflates a gzip stream (several concatenated members are read, as `gunzip` does). Output goes straight into
-    /// one growing buffer sized from the gzip trailer's length hint.
+    /// Inflates a gzip stream (several concatenated members are read, as `gunzip` does) with libdeflate, whose
+    /// whole-buffer decoder is about twice as fast as zlib's streaming one. Output goes into one buffer sized from
+    /// the gzip trailer's length hint and grown (up to `maxOutputBytes`) when a member needs more.
     public static func decompress(_ input: [UInt8], maxOutputBytes: Int = defaultMaxOutputBytes) throws(IngestBodyError) -> [UInt8] {
         guard isGzip(input) else { throw IngestBodyError("Content-Encoding is gzip but the body is not gzip data") }
-        var stream = z_stream()
-        // 16 + MAX_WBITS: expect a gzip header and trailer.
-        guard cl_inflate_init2(&stream, 16 + MAX_WBITS) == Z_OK else { throw IngestBodyError("cannot initialise gzip decoding") }
-        defer { inflateEnd(&stream) }
-        // ISIZE (last four bytes, little endian) is the last member's length mod 2^32: only a hint.
+        guard let d = libdeflate_alloc_decompressor() else { throw IngestBodyError("cannot initialise gzip decoding") }
+        defer { libdeflate_free_decompressor(d) }
         let n = input.count
+        // ISIZE (last four bytes, little endian) is the last member's length mod 2^32: only a hint.
         let hint = n >= 18 ? Int(input[n - 4]) | Int(input[n - 3]) << 8 | Int(input[n - 2]) << 16 | Int(input[n - 1]) << 24 : 0
-        var capacity = max(64 * 1024, min(hint + 64, maxOutputBytes + 1))
+        var capacity = max(64 * 1024, min(hint + 64, maxOutputBytes))
         var out = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { out.deallocate() }
         var produced = 0
-        var status: Int32 = Z_OK
-        var input = input
-        try input.withUnsafeMutableBufferPointer { (inBuf: inout UnsafeMutableBufferPointer<UInt8>) throws(IngestBodyError) in
-            stream.next_in = inBuf.baseAddress
-            stream.avail_in = uInt(inBuf.count)
-            while true {
-                if produced == capacity {
-                    guard capacity <= maxOutputBytes else { throw IngestBodyError("the gzip body expands beyond \(maxOutputBytes) bytes") }
-                    let bigger = min(capacity * 2, maxOutputBytes + 1)
+        var consumed = 0
+        let failure: IngestBodyError? = input.withUnsafeBytes { (inBuf: UnsafeRawBufferPointer) -> IngestBodyError? in
+            while consumed < n {
+                // Trailing zero padding after the last member is tolerated, as gunzip does.
+                if consumed > 0 && inBuf[consumed...].allSatisfy({ $0 == 0 }) { break }
+                var actualIn = 0
+                var actualOut = 0
+                let r = libdeflate_gzip_decompress_ex(d, inBuf.baseAddress! + consumed, n - consumed, out + produced,
+                                                      capacity - produced, &actualIn, &actualOut)
+                switch r {
+                case LIBDEFLATE_SUCCESS:
+                    produced += actualOut
+                    consumed += actualIn
+                case LIBDEFLATE_INSUFFICIENT_SPACE:
+                    guard capacity < maxOutputBytes else {
+                        return IngestBodyError("the gzip body expands beyond \(maxOutputBytes) bytes")
+                    }
+                    let bigger = min(capacity * 2, maxOutputBytes)
                     let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
                     grown.update(from: out, count: produced)
                     out.deallocate()
                     out = grown
                     capacity = bigger
-                }
-                stream.next_out = out + produced
-                stream.avail_out = uInt(capacity - produced)
-                status = inflate(&stream, Z_NO_FLUSH)
-                produced = capacity - Int(stream.avail_out)
-                guard status == Z_OK || status == Z_STREAM_END || status == Z_BUF_ERROR else {
-                    throw IngestBodyError("the gzip body is corrupt (zlib status \(status))")
-                }
-                guard produced <= maxOutputBytes else { throw IngestBodyError("the gzip body expands beyond \(maxOutputBytes) bytes") }
-                if status == Z_STREAM_END {
-                    if stream.avail_in == 0 { break }
-                    // Another gzip member follows.
-                    guard inflateReset(&stream) == Z_OK else { throw IngestBodyError("cannot read the next gzip member") }
-                    status = Z_OK
-                } else if status == Z_BUF_ERROR && stream.avail_in == 0 && produced < capacity {
-                    break // input ended before the stream did
+                default:
+                    return IngestBodyError("the gzip body is corrupt or truncated")
                 }
             }
+            return nil
         }
-        guard status == Z_STREAM_END else { throw IngestBodyError("the gzip body is truncated") }
+        if let failure { throw failure }
         return Array(UnsafeBufferPointer(start: out, count: produced))
     }
 

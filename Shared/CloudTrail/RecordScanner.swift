@@ -19,7 +19,12 @@ public enum RecordScanner {
     /// Summaries of the records of a `{"Records":[...]}` body, or nil when the body has another shape or the scan
     /// meets something unexpected.
     public static func scanDeliveryFile(_ bytes: [UInt8]) -> [Summary]? {
-        bytes.withUnsafeBufferPointer { buf -> [Summary]? in
+        bytes.withUnsafeBufferPointer { scanDeliveryFile($0) }
+    }
+
+    /// The same over a buffer (ranges are offsets into it).
+    public static func scanDeliveryFile(_ buf: UnsafeBufferPointer<UInt8>) -> [Summary]? {
+        do {
             let n = buf.count
             var i = skipSpace(buf, 0)
             guard i < n, buf[i] == UInt8(ascii: "{") else { return nil }

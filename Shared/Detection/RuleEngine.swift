@@ -86,7 +86,14 @@ public struct RuleEngine: Sendable {
             for key in Set(rule.triggers) { stateful[key, default: []].append(rule) }
         }
         statefulIndex = stateful
+        hasFailedCallRules = index[anyFailedCall] != nil || stateful[anyFailedCall] != nil
+        hasRootCallRules = index[anyRootCall] != nil || stateful[anyRootCall] != nil
+        hasAnyEventRules = index[anyEvent] != nil || stateful[anyEvent] != nil
     }
+
+    private let hasFailedCallRules: Bool
+    private let hasRootCallRules: Bool
+    private let hasAnyEventRules: Bool
 
     /// The index keys an event falls under: its own, plus the "any failed call" and "any root call" buckets.
     @inline(__always)
@@ -103,10 +110,9 @@ public struct RuleEngine: Sendable {
 
     /// True when some rule, single-event or stateful, could care about an event with these cheap fields.
     public func mightMatch(source: String, name: String, hasError: Bool, isRoot: Bool) -> Bool {
-        for key in Self.keys(source: source, name: name, hasError: hasError, isRoot: isRoot) {
-            if index[key] != nil || statefulIndex[key] != nil { return true }
-        }
-        return false
+        if (hasError && hasFailedCallRules) || (isRoot && hasRootCallRules) || hasAnyEventRules { return true }
+        let key = EventKey(source, name)
+        return index[key] != nil || statefulIndex[key] != nil
     }
 
     /// True when some stateful rule listens to this event (callers that shard events can set these aside and

@@ -165,10 +165,10 @@ struct DetectWorker: Sendable {
     /// files, and only those (and malformed-looking records, so their problem is reported) get the strict parse.
     func events(in buf: UnsafeBufferPointer<UInt8>, file: String, result: inout Result) throws -> [CLCloudTrailEvent] {
         var events: [CLCloudTrailEvent] = []
-        if let summaries = RecordScanner.scanDeliveryFile(buf) {
+        if let summaries = RecordScanner.scanDeliveryFile(buf, names: false) {
             result.events += summaries.count
             for (index, s) in summaries.enumerated()
-            where !s.complete || engine.mightMatch(source: s.eventSource, name: s.eventName, hasError: s.hasError, isRoot: s.isRoot) {
+            where !s.complete || engine.mightMatch(keyHash: s.keyHash, hasError: s.hasError, isRoot: s.isRoot) {
                 let one = try CloudTrailNormalizer.normalize(Array(buf[s.range]), tenant: "local", source: "cli", receivedAtMs: 0)
                 for r in one.rejections {
                     result.rejected += 1

@@ -14,6 +14,27 @@ public enum RecordScanner {
         /// eventID and eventTime are present as non-empty strings (what the strict normalizer requires besides
         /// source and name); when false the record must take the strict path, which reports the problem.
         public var complete: Bool
+        /// FNV-1a hash of `eventSource`, a zero byte and `eventName` (see `keyHash(source:name:)`), computed from
+        /// the bytes without building strings.
+        public var keyHash: UInt64
+    }
+
+    /// The hash `Summary.keyHash` holds for these names.
+    public static func keyHash(source: String, name: String) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for b in source.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        h = (h ^ 0) &* 0x100000001b3
+        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100000001b3 }
+        return h
+    }
+
+    @inline(__always)
+    static func hash(_ buf: UnsafeBufferPointer<UInt8>, _ source: Range<Int>, _ name: Range<Int>) -> UInt64 {
+        var h: UInt64 = 0xcbf29ce484222325
+        for i in source { h = (h ^ UInt64(buf[i])) &* 0x100000001b3 }
+        h = (h ^ 0) &* 0x100000001b3
+        for i in name { h = (h ^ UInt64(buf[i])) &* 0x100000001b3 }
+        return h
     }
 
     /// Summaries of the records of a `{"Records":[...]}` body, or nil when the body has another shape or the scan
@@ -22,8 +43,9 @@ public enum RecordScanner {
         bytes.withUnsafeBufferPointer { scanDeliveryFile($0) }
     }
 
-    /// The same over a buffer (ranges are offsets into it).
-    public static func scanDeliveryFile(_ buf: UnsafeBufferPointer<UInt8>) -> [Summary]? {
+    /// The same over a buffer (ranges are offsets into it). With `names` false, `eventSource` and `eventName` are
+    /// left empty (use `keyHash`), which saves two allocations per record.
+    public static func scanDeliveryFile(_ buf: UnsafeBufferPointer<UInt8>, names: Bool = true) -> [Summary]? {
         do {
             let n = buf.count
             var i = skipSpace(buf, 0)
@@ -43,7 +65,7 @@ public enum RecordScanner {
             } else {
                 while true {
                     guard i < n, buf[i] == UInt8(ascii: "{") else { return nil }
-                    guard let summary = summarize(buf, i) else { return nil }
+                    guard let summary = summarize(buf, i, names: names) else { return nil }
                     out.append(summary)
                     i = skipSpace(buf, summary.range.upperBound)
                     guard i < n else { return nil }
@@ -60,17 +82,20 @@ public enum RecordScanner {
     }
 
     /// Reads one record object starting at `start` (a `{`): its range and the fields rules are indexed by.
-    static func summarize(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int) -> Summary? {
+    static func summarize(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, names: Bool) -> Summary? {
         let n = buf.count
         var i = skipSpace(buf, start + 1)
         var source = ""
         var name = ""
+        var sourceRange = 0..<0
+        var nameRange = 0..<0
         var hasError = false
         var isRoot = false
         var hasID = false
         var hasTime = false
         if i < n, buf[i] == UInt8(ascii: "}") {
-            return Summary(range: start..<(i + 1), eventSource: "", eventName: "", hasError: false, isRoot: false, complete: false)
+            return Summary(range: start..<(i + 1), eventSource: "", eventName: "", hasError: false, isRoot: false, complete: false,
+                           keyHash: keyHash(source: "", name: ""))
         }
         while true {
             guard let (key, afterKey) = readKey(buf, i) else { return nil }
@@ -81,8 +106,12 @@ public enum RecordScanner {
             let valueStart = i
             guard let valueEnd = skipValue(buf, i, depth: 0) else { return nil }
             switch key {
-            case .eventSource: source = readString(buf, valueStart).map(\.0) ?? ""
-            case .eventName: name = readString(buf, valueStart).map(\.0) ?? ""
+            case .eventSource:
+                sourceRange = plainString(buf, valueStart, valueEnd)
+                if names { source = readString(buf, valueStart).map(\.0) ?? "" }
+            case .eventName:
+                nameRange = plainString(buf, valueStart, valueEnd)
+                if names { name = readString(buf, valueStart).map(\.0) ?? "" }
             case .errorCode: hasError = buf[valueStart] == UInt8(ascii: "\"") && valueEnd - valueStart > 2
             case .userIdentity: isRoot = objectHasRootType(buf, valueStart, valueEnd)
             case .eventID: hasID = buf[valueStart] == UInt8(ascii: "\"") && valueEnd - valueStart > 2
@@ -94,7 +123,8 @@ public enum RecordScanner {
             if buf[i] == UInt8(ascii: ",") { i = skipSpace(buf, i + 1); continue }
             if buf[i] == UInt8(ascii: "}") {
                 return Summary(range: start..<(i + 1), eventSource: source, eventName: name, hasError: hasError, isRoot: isRoot,
-                               complete: hasID && hasTime && !source.isEmpty && !name.isEmpty)
+                               complete: hasID && hasTime && !sourceRange.isEmpty && !nameRange.isEmpty,
+                               keyHash: hash(buf, sourceRange, nameRange))
             }
             return nil
         }
@@ -169,6 +199,14 @@ public enum RecordScanner {
             j += 1
         }
         return nil
+    }
+
+    /// The contents of a string value without escapes; empty for anything else.
+    @inline(__always)
+    static func plainString(_ buf: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Range<Int> {
+        guard end - start >= 2, buf[start] == UInt8(ascii: "\""), buf[end - 1] == UInt8(ascii: "\"") else { return 0..<0 }
+        for i in (start + 1)..<(end - 1) where buf[i] == UInt8(ascii: "\\") { return 0..<0 }
+        return (start + 1)..<(end - 1)
     }
 
     /// A short string value without escapes, decoded; nil for anything else.

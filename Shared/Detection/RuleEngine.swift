@@ -89,7 +89,10 @@ public struct RuleEngine: Sendable {
         hasFailedCallRules = index[anyFailedCall] != nil || stateful[anyFailedCall] != nil
         hasRootCallRules = index[anyRootCall] != nil || stateful[anyRootCall] != nil
         hasAnyEventRules = index[anyEvent] != nil || stateful[anyEvent] != nil
+        interestingHashes = Set((Array(index.keys) + Array(stateful.keys)).map { RecordScanner.keyHash(source: $0.source, name: $0.name) })
     }
+
+    private let interestingHashes: Set<UInt64>
 
     private let hasFailedCallRules: Bool
     private let hasRootCallRules: Bool
@@ -109,6 +112,12 @@ public struct RuleEngine: Sendable {
     }
 
     /// True when some rule, single-event or stateful, could care about an event with these cheap fields.
+    /// The same from `RecordScanner.Summary.keyHash` (hash collisions only cost a full parse).
+    public func mightMatch(keyHash: UInt64, hasError: Bool, isRoot: Bool) -> Bool {
+        if (hasError && hasFailedCallRules) || (isRoot && hasRootCallRules) || hasAnyEventRules { return true }
+        return interestingHashes.contains(keyHash)
+    }
+
     public func mightMatch(source: String, name: String, hasError: Bool, isRoot: Bool) -> Bool {
         if (hasError && hasFailedCallRules) || (isRoot && hasRootCallRules) || hasAnyEventRules { return true }
         let key = EventKey(source, name)

@@ -93,15 +93,24 @@ public final class PullSubscription: @unchecked Sendable {
         jsCtx_Destroy(js)
     }
 
-    /// Fetches up to `batch` messages, waiting at most `wait` for the first. An empty array means none arrived.
+    /// Fetches up to `batch` messages: whatever is already waiting comes back at once; when nothing is, it waits
+    /// at most `wait` for the first message (and returns as soon as one arrives, rather than waiting for a full
+    /// batch, which would add up to `wait` of latency to every message). An empty array means none arrived.
     public func fetch(batch: Int, wait: Duration) async throws -> [JetStreamMessage] {
         let handle = OpaqueBox(self.handle)
         let ms = max(1, wait.milliseconds)
         return try await client.threadPool.runIfActive { () throws -> [JetStreamMessage] in
             var list = natsMsgList()
             var errCode = jsErrCode(0)
-            let s = natsSubscription_Fetch(&list, handle.pointer, Int32(batch), ms, &errCode)
-            if s == NATS_TIMEOUT { return [] }
+            // First take what is already waiting (a short expiry; partial batches come back as they are) ...
+            var s = natsSubscription_Fetch(&list, handle.pointer, Int32(batch), min(ms, 5), &errCode)
+            if s == NATS_TIMEOUT || s == NATS_NOT_FOUND || (s == NATS_OK && list.Count == 0) {
+                // ... and only when nothing is, long-poll for the next single message.
+                natsMsgList_Destroy(&list)
+                list = natsMsgList()
+                s = natsSubscription_Fetch(&list, handle.pointer, 1, ms, &errCode)
+            }
+            if s == NATS_TIMEOUT || s == NATS_NOT_FOUND { return [] }
             guard s == NATS_OK else { throw BusError.nats(s, "fetch") }
             var out: [JetStreamMessage] = []
             out.reserveCapacity(Int(list.Count))

@@ -30,7 +30,8 @@ public struct JetStreamWorker: Service {
             let batch: [JetStreamMessage]
             do {
                 batch = try await subscription.fetch(batch: batchSize, wait: .milliseconds(500))
-            } catch let error as BusError where error.code == .unavailable || error.code == .deadlineExceeded {
+            } catch {
+                // Never let a failed fetch end the service: log, back off, try again.
                 logger.warning("fetch failed, retrying", metadata: ["error": "\(error)"])
                 try? await Task.sleep(for: .milliseconds(500))
                 continue

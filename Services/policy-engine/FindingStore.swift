@@ -65,37 +65,74 @@ struct FindingStore: Sendable {
     /// counted again (redelivery); a new event for an existing finding raises its count and last_seen.
     /// Returns the findings that changed.
     static func upsert(_ findings: [CLFinding], tenant: String, conn: PostgresConnection) throws -> [CLFinding] {
-        var changed: [CLFinding] = []
-        for var f in findings {
-            let fresh = try conn.query("""
-                INSERT INTO policy_engine.finding_events (tenant_id, finding_id, event_id)
-                SELECT \(tenant)::uuid, \(f.id)::uuid, unnest(\(TextArray(f.eventIds))::text[])
-                ON CONFLICT DO NOTHING
-                RETURNING event_id
-                """).compactMap { $0["event_id"] }
-            if fresh.isEmpty { continue }
-            f.eventIds = fresh
-            f.count = Int64(fresh.count)
-            let body = try f.serializedBytes() as [UInt8]
-            try conn.query("""
-                INSERT INTO policy_engine.findings
-                    (id, tenant_id, rule_id, dedup_key, severity, status, title, resource_type, resource_id,
-                     event_ids, event_count, body, first_seen, last_seen, created_at)
-                VALUES (\(f.id)::uuid, \(tenant)::uuid, \(f.ruleID), \(f.dedupKey), \(f.severity.name),
-                        'open', \(f.title), \(f.resourceType), \(f.resourceID),
-                        (\(TextArray(fresh))::text[])[1:\(maxEventIDsPerFinding)], \(fresh.count), \(body),
-                        to_timestamp(\(f.firstSeenMs) / 1000.0), to_timestamp(\(f.lastSeenMs) / 1000.0),
-                        to_timestamp(\(f.createdAtMs) / 1000.0))
-                ON CONFLICT (tenant_id, dedup_key) DO UPDATE SET
-                    event_count = findings.event_count + EXCLUDED.event_count,
-                    first_seen = least(findings.first_seen, EXCLUDED.first_seen),
-                    last_seen = greatest(findings.last_seen, EXCLUDED.last_seen),
-                    event_ids = CASE WHEN cardinality(findings.event_ids) >= \(maxEventIDsPerFinding) THEN findings.event_ids
-                                     ELSE (findings.event_ids || EXCLUDED.event_ids)[1:\(maxEventIDsPerFinding)] END
-                """)
-            changed.append(f)
+        if findings.isEmpty { return [] }
+        // 1. Which (finding, event) pairs are new? One statement for the whole batch.
+        var pairFindings: [String] = []
+        var pairEvents: [String] = []
+        for f in findings {
+            for e in f.eventIds {
+                pairFindings.append(f.id)
+                pairEvents.append(e)
+            }
         }
-        return changed
+        let fresh = try conn.query("""
+            INSERT INTO policy_engine.finding_events (tenant_id, finding_id, event_id)
+            SELECT \(tenant)::uuid, f::uuid, e FROM unnest(\(TextArray(pairFindings))::text[], \(TextArray(pairEvents))::text[]) AS t(f, e)
+            ON CONFLICT DO NOTHING
+            RETURNING finding_id::text AS f, event_id AS e
+            """)
+        var freshByFinding: [String: [String]] = [:]
+        for row in fresh {
+            if let f = row["f"], let e = row["e"] { freshByFinding[f, default: []].append(e) }
+        }
+        if freshByFinding.isEmpty { return [] }
+        // 2. Fold the batch's detections per finding (one row may not be updated twice in one statement).
+        var merged: [String: CLFinding] = [:]
+        var order: [String] = []
+        for var f in findings {
+            guard let events = freshByFinding[f.id] else { continue }
+            if var m = merged[f.id] {
+                m.firstSeenMs = min(m.firstSeenMs, f.firstSeenMs)
+                m.lastSeenMs = max(m.lastSeenMs, f.lastSeenMs)
+                merged[f.id] = m
+            } else {
+                f.eventIds = events
+                f.count = Int64(events.count)
+                merged[f.id] = f
+                order.append(f.id)
+            }
+        }
+        let rows = order.map { merged[$0]! }
+        var bodies: [String] = []
+        for f in rows { let bytes: [UInt8] = try f.serializedBytes(); bodies.append(bytes.postgresValue.cString ?? "") }
+        // event_ids travel as one JSON array per finding (text[] cannot nest ragged arrays).
+        let idLists = try rows.map { f -> String in
+            String(decoding: try JSONSerialization.data(withJSONObject: Array(f.eventIds.prefix(maxEventIDsPerFinding))), as: UTF8.self)
+        }
+        try conn.query("""
+            INSERT INTO policy_engine.findings
+                (id, tenant_id, rule_id, dedup_key, severity, status, title, resource_type, resource_id,
+                 event_ids, event_count, body, first_seen, last_seen, created_at)
+            SELECT id::uuid, \(tenant)::uuid, rule_id, dedup_key, severity, 'open', title, resource_type, resource_id,
+                   ARRAY(SELECT jsonb_array_elements_text(ids::jsonb)), event_count::bigint, body::bytea,
+                   to_timestamp(first_ms::bigint / 1000.0), to_timestamp(last_ms::bigint / 1000.0), to_timestamp(created_ms::bigint / 1000.0)
+            FROM unnest(\(TextArray(rows.map(\.id)))::text[], \(TextArray(rows.map(\.ruleID)))::text[],
+                        \(TextArray(rows.map(\.dedupKey)))::text[], \(TextArray(rows.map { $0.severity.name }))::text[],
+                        \(TextArray(rows.map(\.title)))::text[], \(TextArray(rows.map(\.resourceType)))::text[],
+                        \(TextArray(rows.map(\.resourceID)))::text[], \(TextArray(idLists))::text[],
+                        \(TextArray(rows.map { String($0.count) }))::text[], \(TextArray(bodies))::text[],
+                        \(TextArray(rows.map { String($0.firstSeenMs) }))::text[], \(TextArray(rows.map { String($0.lastSeenMs) }))::text[],
+                        \(TextArray(rows.map { String($0.createdAtMs) }))::text[])
+                 AS t(id, rule_id, dedup_key, severity, title, resource_type, resource_id, ids, event_count, body,
+                      first_ms, last_ms, created_ms)
+            ON CONFLICT (tenant_id, dedup_key) DO UPDATE SET
+                event_count = findings.event_count + EXCLUDED.event_count,
+                first_seen = least(findings.first_seen, EXCLUDED.first_seen),
+                last_seen = greatest(findings.last_seen, EXCLUDED.last_seen),
+                event_ids = CASE WHEN cardinality(findings.event_ids) >= \(maxEventIDsPerFinding) THEN findings.event_ids
+                                 ELSE (findings.event_ids || EXCLUDED.event_ids)[1:\(maxEventIDsPerFinding)] END
+            """)
+        return rows
     }
 
     /// The tenant's stateful-rule memory, locked for the rest of the transaction so instances take turns.

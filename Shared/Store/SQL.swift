@@ -43,7 +43,7 @@ public enum PostgresValue: Sendable, Equatable {
     case null
     case text(String)
 
-    var cString: String? {
+    public var cString: String? {
         if case .text(let s) = self { return s }
         return nil
     }

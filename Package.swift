@@ -85,7 +85,7 @@ let package = Package(
         service("gateway", extra: [hummingbird, "CLCrypto", "CloudTrail", .product(name: "HTTPTypes", package: "swift-http-types")]),
         service("ingestor", extra: ["CloudTrail"]),
         service("inventory"),
-        service("policy-engine", extra: ["Detection", "CloudTrail", "CLCrypto"]),
+        service("policy-engine", extra: ["Detection", "CloudTrail", "CLCrypto", "IAMPolicy"]),
         service("ai-reasoner"),
         service("remediation-executor"),
         service("approvals"),

@@ -57,6 +57,7 @@ struct GatewayAPI: Sendable {
                                                   tenant: p.tenantID, traceparent: traceparent(request))
             return try json(FindingJSON(resp.finding))
         }
+        v1.post("iam/policies/lint") { request, _ in try await lintPolicies(request) }
         v1.get("services") { request, _ in
             _ = try await authenticate(request)
             return try await services()
@@ -130,6 +131,43 @@ struct GatewayAPI: Sendable {
         let errors: [[String: Any]] = resp.errors.map { ["index": Int($0.index), "event_id": $0.eventID, "message": $0.message] }
         return try json(["accepted": Int(resp.accepted), "duplicates": Int(resp.duplicates), "rejected": Int(resp.rejected),
                          "errors": errors])
+    }
+
+    /// `{"policy": <document>, "kind": ...}` or `{"policies": [...]}`; a document may be a JSON object or a string.
+    func lintPolicies(_ request: Request) async throws -> Response {
+        let p = try await authenticate(request)
+        var request = request
+        let body = try await request.collectBody(upTo: settings.maxBodyBytes)
+        let object = try parseObject(body)
+        var documents: [Any] = []
+        if let one = object["policy"] { documents = [one] }
+        if let many = object["policies"] {
+            guard let list = many as? [Any] else { throw APIError.badRequest("\"policies\" must be an array of policy documents") }
+            documents += list
+        }
+        guard !documents.isEmpty else { throw APIError.badRequest("give \"policy\" (one document) or \"policies\" (an array)") }
+        var req = CLLintPoliciesRequest()
+        for (i, d) in documents.enumerated() {
+            if let text = d as? String {
+                req.documents.append(text)
+            } else if d is [String: Any] {
+                req.documents.append(String(decoding: try JSONSerialization.data(withJSONObject: d), as: UTF8.self))
+            } else {
+                throw APIError.badRequest("policies[\(i)] must be a JSON object or a string holding one")
+            }
+        }
+        req.kind = object["kind"] as? String ?? ""
+        req.accountID = object["account_id"] as? String ?? ""
+        let resp = try await runtime.rpc.call("policy-engine", "lintPolicies", req, as: CLLintPoliciesResponse.self,
+                                              tenant: p.tenantID, traceparent: traceparent(request))
+        let results: [[String: Any]] = resp.results.map { r in
+            ["index": Int(r.index), "kind": r.kind, "score": Int(r.score), "grade": r.grade,
+             "findings": r.findings.map { f -> [String: Any] in
+                ["id": f.id, "category": f.category, "severity": f.severity, "statement": f.statement, "message": f.message,
+                 "actions": f.actions, "references": f.references.mapValues { $0.split(separator: ",").map(String.init) }]
+             }]
+        }
+        return try json(["results": results])
     }
 
     func listFindings(_ request: Request) async throws -> Response {

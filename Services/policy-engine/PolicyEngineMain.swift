@@ -11,6 +11,7 @@ struct PolicyEngineMain {
         let store = FindingStore(database: runtime.database)
         let processor = EventProcessor(store: store, jetStream: runtime.jetStream, logger: runtime.logger)
         FindingRPC(store: store).register(on: runtime.rpcServer)
+        PolicyLintRPC().register(on: runtime.rpcServer)
         let worker = JetStreamWorker(
             jetStream: runtime.jetStream,
             consumer: ConsumerSpec(stream: Streams.events.name, durable: "policy-engine", filterSubject: "cl.events.>"),

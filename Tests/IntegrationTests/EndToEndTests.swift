@@ -260,6 +260,25 @@ struct EndToEndTests {
         #expect((burst?["event_ids"] as? [String])?.count == 10, "the burst rests on all ten failures: \(burst?["event_ids"] ?? "")")
     }
 
+    @Test("POST /v1/iam/policies/lint scores documents and names the bad one")
+    func lintPolicies() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-lint")
+        let body = #"{"policies":[{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]},"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::reports/*\"}]}"]}"#
+        let r = try await stack.post("/v1/iam/policies/lint", key: t.key, json: body)
+        #expect(r.status == 200, "\(r.text)")
+        let results = (r.object["results"] as? [[String: Any]]) ?? []
+        #expect(results.count == 2)
+        #expect((results.first?["findings"] as? [[String: Any]])?.contains { $0["category"] as? String == "admin-access" } == true)
+        #expect(results.last?["grade"] as? String == "A")
+        let bad = try await stack.post("/v1/iam/policies/lint", key: t.key,
+                                       json: #"{"policy":{"Version":"2012-10-17","Statement":[{"Effect":"Permit","Action":"*","Resource":"*"}]}}"#)
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("policies[0]") && bad.text.contains("Statement[0].Effect"), "\(bad.text)")
+        #expect(try await stack.post("/v1/iam/policies/lint", key: nil, json: "{}").status == 401)
+        #expect(try await stack.post("/v1/iam/policies/lint", key: t.key, json: #"{"nothing":1}"#).status == 400)
+    }
+
     @Test("cloudloom tenant create --format json prints a working admin key")
     func cliTenantCreate() async throws {
         let stack = try await StackHolder.shared.stack()

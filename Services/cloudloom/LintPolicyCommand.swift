@@ -2,6 +2,10 @@ import ArgumentParser
 import Foundation
 import IAMPolicy
 
+struct LintFailure: Error {
+    var message: String
+}
+
 /// `cloudloom lint-policy FILE...`: validate IAM policy documents and report security findings with a score.
 struct LintPolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,18 +34,41 @@ struct LintPolicyCommand: AsyncParsableCommand {
         var failing = false
         let rank: [String: Int] = ["info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4]
         var table: [String] = []
-        for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                problems.append("\(file): cannot read the file")
-                continue
+        // Lint on every core; results keep the order of the files given.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, files.count))
+        let files = self.files
+        let kindFilter: PolicyKind? = kind == .auto ? nil : PolicyKind(rawValue: kind.rawValue)
+        let outcomes: [(Int, Result<PolicyReport, LintFailure>)] = await withTaskGroup(of: [(Int, Result<PolicyReport, LintFailure>)].self) { group in
+            for w in 0..<workers {
+                group.addTask {
+                    var out: [(Int, Result<PolicyReport, LintFailure>)] = []
+                    for i in stride(from: w, to: files.count, by: workers) {
+                        guard let data = FileManager.default.contents(atPath: files[i]) else {
+                            out.append((i, .failure(LintFailure(message: "cannot read the file"))))
+                            continue
+                        }
+                        do {
+                            out.append((i, .success(try analyzer.analyze(json: String(decoding: data, as: UTF8.self), kind: kindFilter))))
+                        } catch {
+                            out.append((i, .failure(LintFailure(message: "\(error)"))))
+                        }
+                    }
+                    return out
+                }
             }
+            var all: [(Int, Result<PolicyReport, LintFailure>)] = []
+            for await part in group { all += part }
+            return all.sorted { $0.0 < $1.0 }
+        }
+        for (i, outcome) in outcomes {
+            let file = files[i]
             let report: PolicyReport
-            do {
-                report = try analyzer.analyze(json: String(decoding: data, as: UTF8.self),
-                                              kind: kind == .auto ? nil : PolicyKind(rawValue: kind.rawValue))
-            } catch {
-                problems.append("\(file): \(error)")
+            switch outcome {
+            case .failure(let failure):
+                problems.append("\(file): \(failure.message)")
                 continue
+            case .success(let r):
+                report = r
             }
             if report.findings.contains(where: { rank[$0.severity.rawValue, default: 0] >= rank[failOn.rawValue]! }) { failing = true }
             results.append([

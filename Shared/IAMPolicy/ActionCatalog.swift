@@ -1,3 +1,4 @@
+import Synchronization
 import Foundation
 
 /// Every AWS action with its access level, resource types and condition keys, plus each service's resource types
@@ -96,12 +97,22 @@ public struct ActionCatalog: Sendable {
                 continue
             }
         }
+        finishLoading()
     }
 
     public var isEmpty: Bool { actionsByKey.isEmpty }
     public var actionCount: Int { actionsByKey.count }
     /// All service prefixes, sorted.
-    public var services: [String] { actionsByService.keys.sorted() }
+    public var services: [String] { sortedServices }
+    private var sortedServices: [String] = []
+    private let expansions = ExpansionCache()
+    private var everyAction: [ActionDefinition] = []
+
+    /// Fills the derived lists once loading is done.
+    mutating func finishLoading() {
+        sortedServices = actionsByService.keys.sorted()
+        everyAction = sortedServices.flatMap { actionsByService[$0] ?? [] }
+    }
 
     /// The action named `name` (`service:Action`, any case), or nil.
     public func action(_ name: String) -> ActionDefinition? {
@@ -126,6 +137,15 @@ public struct ActionCatalog: Sendable {
     /// The actions an action pattern covers: `s3:Get*` → every S3 action starting with Get; `*` → everything.
     public func expand(_ pattern: String) -> [ActionDefinition] {
         if pattern == "*" { return allActions }
+        // Policies repeat the same patterns ("s3:Get*", "ec2:Describe*") endlessly: remember expansions.
+        let cacheKey = pattern.lowercased()
+        if let hit = expansions.lookup(cacheKey) { return hit }
+        let result = expandUncached(pattern)
+        expansions.store(cacheKey, result)
+        return result
+    }
+
+    private func expandUncached(_ pattern: String) -> [ActionDefinition] {
         guard let colon = pattern.firstIndex(of: ":") else { return [] }
         let servicePart = String(pattern[..<colon])
         let actionPart = String(pattern[pattern.index(after: colon)...])
@@ -146,9 +166,7 @@ public struct ActionCatalog: Sendable {
     }
 
     /// Every action, sorted by service then catalog order.
-    public var allActions: [ActionDefinition] {
-        services.flatMap { actionsByService[$0] ?? [] }
-    }
+    public var allActions: [ActionDefinition] { everyAction }
 
     /// A resource type of a service, or nil.
     public func resourceType(service: String, name: String) -> ResourceTypeDefinition? {
@@ -232,5 +250,20 @@ public struct ActionCatalog: Sendable {
             previous = current
         }
         return previous[y.count]
+    }
+}
+
+/// A bounded, thread-safe memo of pattern expansions, shared by every copy of a catalog.
+final class ExpansionCache: Sendable {
+    private let entries = Mutex<[String: [ActionDefinition]]>([:])
+    static let limit = 20_000
+
+    func lookup(_ key: String) -> [ActionDefinition]? { entries.withLock { $0[key] } }
+
+    func store(_ key: String, _ value: [ActionDefinition]) {
+        entries.withLock { table in
+            if table.count >= Self.limit { table.removeAll(keepingCapacity: true) }
+            table[key] = value
+        }
     }
 }

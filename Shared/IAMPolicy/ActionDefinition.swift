@@ -32,11 +32,14 @@ public struct ActionDefinition: Sendable, Hashable {
     /// Resource types marked required in the reference.
     public var requiredResourceTypes: [String]
     public var conditionKeys: [String]
+    /// `service:action` lowercased, computed once (analysis compares names many times per document).
+    public let key: String
 
     public init(service: String, name: String, accessLevel: AccessLevel, resourceTypes: [String],
                 requiredResourceTypes: [String] = [], conditionKeys: [String] = []) {
         self.service = service
         self.name = name
+        key = "\(service):\(name)".lowercased()
         self.accessLevel = accessLevel
         self.resourceTypes = resourceTypes
         self.requiredResourceTypes = requiredResourceTypes

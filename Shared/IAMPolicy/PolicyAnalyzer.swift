@@ -153,7 +153,7 @@ public struct PolicyAnalyzer: Sendable {
         var seen = Set<String>()
         var out: [ActionDefinition] = []
         for pattern in statement.action.patterns {
-            for action in catalog.expand(pattern) where seen.insert(action.fullName.lowercased()).inserted {
+            for action in catalog.expand(pattern) where seen.insert(action.key).inserted {
                 out.append(action)
             }
         }

@@ -114,7 +114,18 @@ public struct WildcardPattern: Sendable, Hashable, CustomStringConvertible {
 public enum Wildcard {
     /// Whether an action pattern such as `s3:Get*` matches an action such as `S3:GetObject` (case-insensitive).
     public static func matchesAction(_ pattern: String, _ action: String) -> Bool {
-        WildcardPattern(pattern, caseInsensitive: true).matches(action)
+        // Fast paths: "*", and patterns without wildcards (ASCII case-insensitive comparison, no allocation).
+        if pattern == "*" { return true }
+        if !pattern.utf8.contains(UInt8(ascii: "*")) && !pattern.utf8.contains(UInt8(ascii: "?")) {
+            guard pattern.utf8.count == action.utf8.count else { return false }
+            for (a, b) in zip(pattern.utf8, action.utf8) {
+                let la = (a >= 65 && a <= 90) ? a + 32 : a
+                let lb = (b >= 65 && b <= 90) ? b + 32 : b
+                if la != lb { return false }
+            }
+            return true
+        }
+        return WildcardPattern(pattern, caseInsensitive: true).matches(action)
     }
 
     /// Whether a resource pattern matches an ARN (case-sensitive). When both are full ARNs (six `:`-separated parts),

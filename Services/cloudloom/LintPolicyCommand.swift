@@ -2,6 +2,33 @@ import ArgumentParser
 import Foundation
 import IAMPolicy
 
+extension LintPolicyCommand {
+    /// Hand-written JSON with sorted keys (Foundation's serializer took a fifth of the run on large inputs).
+    static func json(_ results: [[String: Any]]) -> String {
+        var out = ""
+        func value(_ v: Any) {
+            switch v {
+            case let s as String: DetectOutput.str(s, &out)
+            case let n as Int: out += String(n)
+            case let list as [Any]:
+                out += "["
+                for (i, x) in list.enumerated() { if i > 0 { out += "," }; value(x) }
+                out += "]"
+            case let dict as [String: Any]:
+                out += "{"
+                for (i, k) in dict.keys.sorted().enumerated() {
+                    if i > 0 { out += "," }
+                    DetectOutput.str(k, &out); out += ":"; value(dict[k]!)
+                }
+                out += "}"
+            default: out += "null"
+            }
+        }
+        value(["results": results] as [String: Any])
+        return out
+    }
+}
+
 struct LintFailure: Error {
     var message: String
 }
@@ -87,8 +114,7 @@ struct LintPolicyCommand: AsyncParsableCommand {
         }
         switch format {
         case .json:
-            let data = try JSONSerialization.data(withJSONObject: ["results": results], options: [.sortedKeys, .withoutEscapingSlashes])
-            print(String(decoding: data, as: UTF8.self))
+            print(Self.json(results))
         case .table:
             print(table.joined(separator: "\n"))
         }

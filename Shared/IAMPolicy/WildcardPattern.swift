@@ -116,7 +116,12 @@ public enum Wildcard {
     public static func matchesAction(_ pattern: String, _ action: String) -> Bool {
         // Fast paths: "*", and patterns without wildcards (ASCII case-insensitive comparison, no allocation).
         if pattern == "*" { return true }
-        if !pattern.utf8.contains(UInt8(ascii: "*")) && !pattern.utf8.contains(UInt8(ascii: "?")) {
+        var plain = true
+        for c in pattern.utf8 where c == UInt8(ascii: "*") || c == UInt8(ascii: "?") {
+            plain = false
+            break
+        }
+        if plain {
             guard pattern.utf8.count == action.utf8.count else { return false }
             for (a, b) in zip(pattern.utf8, action.utf8) {
                 let la = (a >= 65 && a <= 90) ? a + 32 : a

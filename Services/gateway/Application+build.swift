@@ -1,4 +1,5 @@
 import Bus
+import CloudTrail
 import CLCrypto
 import Foundation
 import HTTPTypes
@@ -58,6 +59,23 @@ struct GatewayAPI: Sendable {
             return try json(FindingJSON(resp.finding))
         }
         v1.post("iam/policies/lint") { request, _ in try await lintPolicies(request) }
+        v1.patch("findings/:id") { request, context in try await updateFinding(request, id: context.parameters.get("id") ?? "") }
+        v1.post("suppressions") { request, _ in try await createSuppression(request) }
+        v1.get("suppressions") { request, _ in
+            let p = try await authenticate(request)
+            let resp = try await runtime.rpc.call("policy-engine", "listSuppressions", CLListSuppressionsRequest(),
+                                                  as: CLListSuppressionsResponse.self, tenant: p.tenantID)
+            return try json(["suppressions": resp.suppressions.map(suppressionJSON)])
+        }
+        v1.delete("suppressions/:id") { request, context in
+            let p = try await authenticate(request)
+            try requireWriter(p)
+            var req = CLDeleteSuppressionRequest()
+            req.id = context.parameters.get("id") ?? ""
+            _ = try await runtime.rpc.call("policy-engine", "deleteSuppression", req, as: CLDeleteSuppressionResponse.self,
+                                           tenant: p.tenantID)
+            return Response(status: .noContent)
+        }
         v1.get("services") { request, _ in
             _ = try await authenticate(request)
             return try await services()
@@ -131,6 +149,62 @@ struct GatewayAPI: Sendable {
         let errors: [[String: Any]] = resp.errors.map { ["index": Int($0.index), "event_id": $0.eventID, "message": $0.message] }
         return try json(["accepted": Int(resp.accepted), "duplicates": Int(resp.duplicates), "rejected": Int(resp.rejected),
                          "errors": errors])
+    }
+
+    /// Viewers read; every other role may change findings and suppressions.
+    func requireWriter(_ p: Principal) throws {
+        guard p.role != "viewer" else { throw APIError.forbidden("a viewer key cannot change findings or suppressions") }
+    }
+
+    func updateFinding(_ request: Request, id: String) async throws -> Response {
+        let p = try await authenticate(request)
+        try requireWriter(p)
+        var request = request
+        let object = try parseObject(try await request.collectBody(upTo: 64 * 1024))
+        guard let status = object["status"] as? String else { throw APIError.badRequest("\"status\" is required") }
+        var req = CLUpdateFindingRequest()
+        req.id = id
+        req.status = status
+        req.reason = object["reason"] as? String ?? ""
+        req.actor = p.keyID
+        let resp = try await runtime.rpc.call("policy-engine", "updateFinding", req, as: CLGetFindingResponse.self,
+                                              tenant: p.tenantID, traceparent: traceparent(request))
+        return try json(FindingJSON(resp.finding))
+    }
+
+    func createSuppression(_ request: Request) async throws -> Response {
+        let p = try await authenticate(request)
+        try requireWriter(p)
+        var request = request
+        let object = try parseObject(try await request.collectBody(upTo: 64 * 1024))
+        var s = CLSuppression()
+        for (key, path) in [("rule_id", \CLSuppression.ruleID), ("account_id", \CLSuppression.accountID),
+                            ("region", \CLSuppression.region), ("resource", \CLSuppression.resource),
+                            ("reason", \CLSuppression.reason)] {
+            if let v = object[key] {
+                guard let text = v as? String else { throw APIError.badRequest("\"\(key)\" must be a string") }
+                s[keyPath: path] = text
+            }
+        }
+        if let e = object["expires_at"], !(e is NSNull) {
+            guard let text = e as? String, let ms = ISO8601.parseMilliseconds(text) else {
+                throw APIError.badRequest("\"expires_at\" must be an RFC 3339 time such as 2026-12-31T00:00:00Z")
+            }
+            s.expiresAtMs = ms
+        }
+        s.owner = p.keyID
+        var req = CLCreateSuppressionRequest()
+        req.suppression = s
+        let resp = try await runtime.rpc.call("policy-engine", "createSuppression", req, as: CLListSuppressionsResponse.self,
+                                              tenant: p.tenantID, traceparent: traceparent(request))
+        return try json(suppressionJSON(resp.suppressions.first ?? s), status: .created)
+    }
+
+    func suppressionJSON(_ s: CLSuppression) -> [String: Any] {
+        ["id": s.id, "rule_id": s.ruleID, "account_id": s.accountID, "region": s.region, "resource": s.resource,
+         "reason": s.reason, "owner": s.owner,
+         "expires_at": s.expiresAtMs == 0 ? NSNull() : ISO8601.format(milliseconds: s.expiresAtMs) as Any,
+         "created_at": ISO8601.format(milliseconds: s.createdAtMs)]
     }
 
     /// `{"policy": <document>, "kind": ...}` or `{"policies": [...]}`; a document may be a JSON object or a string.

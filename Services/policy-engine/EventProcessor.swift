@@ -59,10 +59,12 @@ struct EventProcessor: Sendable {
                     for event in events {
                         detections += needsState ? engine.evaluate(event, state: &state) : engine.evaluate(event)
                     }
+                    let suppressions = detections.isEmpty ? [] : try FindingStore.activeSuppressions(tenant: tenant, conn: conn)
                     let findings = detections.map { d -> CLFinding in
                         var f = d.finding(tenant: tenant)
                         f.id = FindingStore.findingID(tenant: tenant, dedupKey: f.dedupKey)
                         f.createdAtMs = now
+                        if suppressions.contains(where: { $0.matches(f, nowMs: now) }) { f.status = .suppressed }
                         return f
                     }
                     let changed = try FindingStore.upsert(findings, tenant: tenant, conn: conn)

@@ -53,7 +53,43 @@ struct FindingStore: Sendable {
                 updated_at timestamptz NOT NULL DEFAULT now()
             );
             """ + TenantIsolation.sql(table: "finding_events") + "\n" + TenantIsolation.sql(table: "detection_state")),
+        Migration(3, "suppressions and finding history", """
+            CREATE TABLE suppressions (
+                id uuid PRIMARY KEY,
+                tenant_id uuid NOT NULL,
+                rule_id text NOT NULL DEFAULT '',
+                account_id text NOT NULL DEFAULT '',
+                region text NOT NULL DEFAULT '',
+                resource text NOT NULL DEFAULT '',
+                reason text NOT NULL,
+                owner text NOT NULL,
+                expires_at timestamptz,
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE TABLE finding_history (
+                id bigserial PRIMARY KEY,
+                tenant_id uuid NOT NULL,
+                finding_id uuid NOT NULL,
+                status text NOT NULL,
+                reason text NOT NULL DEFAULT '',
+                actor text NOT NULL DEFAULT '',
+                at timestamptz NOT NULL DEFAULT now()
+            );
+            """ + TenantIsolation.sql(table: "suppressions") + "\n" + TenantIsolation.sql(table: "finding_history")),
     ])
+
+    /// Suppressions in force for the tenant now.
+    static func activeSuppressions(tenant: String, conn: PostgresConnection) throws -> [SuppressionRule] {
+        try conn.query("""
+            SELECT id::text AS id, rule_id, account_id, region, resource,
+                   COALESCE((extract(epoch FROM expires_at) * 1000)::bigint, 0) AS expires_ms
+            FROM policy_engine.suppressions WHERE expires_at IS NULL OR expires_at > now()
+            """).map { row in
+            SuppressionRule(id: try row.string("id"), ruleID: try row.string("rule_id"), accountID: try row.string("account_id"),
+                            region: try row.string("region"), resource: try row.string("resource"),
+                            expiresAtMs: try row.int64("expires_ms"))
+        }
+    }
 
     /// Event ids kept on a finding row; the count keeps counting past it.
     static let maxEventIDsPerFinding = 100
@@ -113,7 +149,7 @@ struct FindingStore: Sendable {
             INSERT INTO policy_engine.findings
                 (id, tenant_id, rule_id, dedup_key, severity, status, title, resource_type, resource_id,
                  event_ids, event_count, body, first_seen, last_seen, created_at)
-            SELECT id::uuid, \(tenant)::uuid, rule_id, dedup_key, severity, 'open', title, resource_type, resource_id,
+            SELECT id::uuid, \(tenant)::uuid, rule_id, dedup_key, severity, status, title, resource_type, resource_id,
                    ARRAY(SELECT jsonb_array_elements_text(ids::jsonb)), event_count::bigint, body::bytea,
                    to_timestamp(first_ms::bigint / 1000.0), to_timestamp(last_ms::bigint / 1000.0), to_timestamp(created_ms::bigint / 1000.0)
             FROM unnest(\(TextArray(rows.map(\.id)))::text[], \(TextArray(rows.map(\.ruleID)))::text[],
@@ -122,10 +158,15 @@ struct FindingStore: Sendable {
                         \(TextArray(rows.map(\.resourceID)))::text[], \(TextArray(idLists))::text[],
                         \(TextArray(rows.map { String($0.count) }))::text[], \(TextArray(bodies))::text[],
                         \(TextArray(rows.map { String($0.firstSeenMs) }))::text[], \(TextArray(rows.map { String($0.lastSeenMs) }))::text[],
-                        \(TextArray(rows.map { String($0.createdAtMs) }))::text[])
+                        \(TextArray(rows.map { String($0.createdAtMs) }))::text[],
+                        \(TextArray(rows.map { $0.status == .suppressed ? "suppressed" : "open" }))::text[])
                  AS t(id, rule_id, dedup_key, severity, title, resource_type, resource_id, ids, event_count, body,
-                      first_ms, last_ms, created_ms)
+                      first_ms, last_ms, created_ms, status)
             ON CONFLICT (tenant_id, dedup_key) DO UPDATE SET
+                -- A new occurrence reopens a resolved finding; an open one becomes suppressed if a suppression now covers it.
+                status = CASE WHEN findings.status = 'resolved' THEN EXCLUDED.status
+                              WHEN findings.status = 'open' AND EXCLUDED.status = 'suppressed' THEN 'suppressed'
+                              ELSE findings.status END,
                 event_count = findings.event_count + EXCLUDED.event_count,
                 first_seen = least(findings.first_seen, EXCLUDED.first_seen),
                 last_seen = greatest(findings.last_seen, EXCLUDED.last_seen),

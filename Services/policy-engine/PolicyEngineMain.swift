@@ -12,6 +12,7 @@ struct PolicyEngineMain {
         let processor = EventProcessor(store: store, jetStream: runtime.jetStream, logger: runtime.logger)
         FindingRPC(store: store).register(on: runtime.rpcServer)
         PolicyLintRPC().register(on: runtime.rpcServer)
+        SuppressionRPC(database: runtime.database).register(on: runtime.rpcServer)
         let worker = JetStreamWorker(
             jetStream: runtime.jetStream,
             consumer: ConsumerSpec(stream: Streams.events.name, durable: "policy-engine", filterSubject: "cl.events.>"),

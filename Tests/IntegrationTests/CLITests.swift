@@ -13,7 +13,7 @@ struct CLITests {
     }
 
     @Test("detect reads folders of .json and .json.gz, reports findings as JSON with every event id, and sets the exit status")
-    func detect() throws {
+    func detect() async throws {
         let dir = try TestEnvironment.temporaryDirectory("cl-detect")
         let sub = dir.appendingPathComponent("AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/20")
         try FileManager.default.createDirectory(at: sub, withIntermediateDirectories: true)
@@ -26,7 +26,7 @@ struct CLITests {
         try Data((acl2 + "\n" + benign.replacingOccurrences(of: "ev-benign", with: "ev-benign-2")).utf8).write(to: dir.appendingPathComponent("c.ndjson"))
         try Data("ignored".utf8).write(to: sub.appendingPathComponent("notes.txt"))
 
-        let (status, output) = try TestEnvironment.runStatus(Self.cli, ["detect", dir.path, "--format", "json"])
+        let (status, output) = try await TestEnvironment.runStatus(Self.cli, ["detect", dir.path, "--format", "json"])
         #expect(status == 1, "\(output)")
         let doc = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         let findings = try #require(doc["findings"] as? [[String: Any]])
@@ -47,36 +47,36 @@ struct CLITests {
         #expect(Set(refs.keys).isSuperset(of: ["cis_aws", "fsbp", "mitre_attack", "stratus"]))
 
         // Only findings below --fail-on: exit 0. Table output names the rules.
-        let (quiet, _) = try TestEnvironment.runStatus(Self.cli, ["detect", sub.appendingPathComponent("b.json").path, "--fail-on", "critical"])
+        let (quiet, _) = try await TestEnvironment.runStatus(Self.cli, ["detect", sub.appendingPathComponent("b.json").path, "--fail-on", "critical"])
         #expect(quiet == 0)
-        let (_, tableOut) = try TestEnvironment.runStatus(Self.cli, ["detect", dir.path])
+        let (_, tableOut) = try await TestEnvironment.runStatus(Self.cli, ["detect", dir.path])
         #expect(tableOut.contains("CL-CT-002") && tableOut.contains("finding(s) from 5 event(s)"))
     }
 
     @Test("detect: unreadable input gives exit 3 after processing the rest; a bad flag gives exit 2")
-    func detectErrors() throws {
+    func detectErrors() async throws {
         let dir = try TestEnvironment.temporaryDirectory("cl-detect-bad")
         try Data("{\"Records\":[\(Self.record("StopLogging", "cloudtrail.amazonaws.com", #"{"name":"t"}"#, id: "ok-1"))]}".utf8)
             .write(to: dir.appendingPathComponent("good.json"))
         try Data("{\"Records\":[{\"eventID\":\"x\",".utf8).write(to: dir.appendingPathComponent("broken.json"))
         try Data([0x1f, 0x8b, 0x08, 0x00, 0x01]).write(to: dir.appendingPathComponent("truncated.json.gz"))
-        let (status, output) = try TestEnvironment.runStatus(Self.cli, ["detect", dir.path, "--format", "json", dir.path + "/missing.json"])
+        let (status, output) = try await TestEnvironment.runStatus(Self.cli, ["detect", dir.path, "--format", "json", dir.path + "/missing.json"])
         #expect(status == 3, "\(output)")
         #expect(output.contains("broken.json") && output.contains("line 1"))
         #expect(output.contains("truncated.json.gz"))
         #expect(output.contains("missing.json: no such file"))
         #expect(output.contains("\"rule_id\":\"CL-CT-002\""), "the good file is still processed")
-        let (usage, _) = try TestEnvironment.runStatus(Self.cli, ["detect", dir.path, "--fail-on", "severe"])
+        let (usage, _) = try await TestEnvironment.runStatus(Self.cli, ["detect", dir.path, "--fail-on", "severe"])
         #expect(usage == 2)
-        let (none, _) = try TestEnvironment.runStatus(Self.cli, ["detect"])
+        let (none, _) = try await TestEnvironment.runStatus(Self.cli, ["detect"])
         #expect(none == 2)
     }
 
     @Test("lint-policy scores documents and reports malformed ones with the JSON path")
-    func lintPolicy() throws {
+    func lintPolicy() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         let fixtures = root.appendingPathComponent("Fixtures/iam")
-        let (status, output) = try TestEnvironment.runStatus(Self.cli, ["lint-policy", "--format", "json",
+        let (status, output) = try await TestEnvironment.runStatus(Self.cli, ["lint-policy", "--format", "json",
                                                                         fixtures.appendingPathComponent("admin-full-access.json").path,
                                                                         fixtures.appendingPathComponent("readonly-scoped-bucket.json").path])
         #expect(status == 1)
@@ -90,7 +90,7 @@ struct CLITests {
 
         let bad = try TestEnvironment.temporaryDirectory("cl-lint").appendingPathComponent("bad.json")
         try Data(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":5,"Resource":"*"}]}"#.utf8).write(to: bad)
-        let (badStatus, badOut) = try TestEnvironment.runStatus(Self.cli, ["lint-policy", bad.path])
+        let (badStatus, badOut) = try await TestEnvironment.runStatus(Self.cli, ["lint-policy", bad.path])
         #expect(badStatus == 3)
         #expect(badOut.contains("Statement[0].Action"), "\(badOut)")
     }

@@ -116,7 +116,7 @@ struct EndToEndTests {
         let notCT = try await stack.post("/v1/events/cloudtrail", key: t.key, json: #"{"Records":[{"eventID":"zz-1","hello":"world"}]}"#)
         #expect(notCT.status == 200)
         #expect(notCT.object["rejected"] as? Int == 1)
-        let dead = try stack.postgres.adminSQL(
+        let dead = try await stack.postgres.adminSQL(
             "SELECT reason FROM ingestor.dead_letters WHERE tenant_id = '\(t.id)' AND event_id = 'zz-1'")
         #expect(dead.contains("missing eventTime"), "\(dead)")
 
@@ -179,7 +179,7 @@ struct EndToEndTests {
         let eventIDs = seen.compactMap { ($0["event_ids"] as? [String])?.first }
         #expect(Set(eventIDs) == Set(ids))
         #expect(Set(seen.compactMap { $0["id"] as? String }).count == 1000)
-        let rows = try stack.postgres.adminSQL("SELECT count(*) FROM policy_engine.findings WHERE tenant_id = '\(t.id)'")
+        let rows = try await stack.postgres.adminSQL("SELECT count(*) FROM policy_engine.findings WHERE tenant_id = '\(t.id)'")
         #expect(rows.trimmingCharacters(in: .whitespacesAndNewlines) == "1000")
     }
 
@@ -279,10 +279,66 @@ struct EndToEndTests {
         #expect(try await stack.post("/v1/iam/policies/lint", key: t.key, json: #"{"nothing":1}"#).status == 400)
     }
 
+    @Test("status changes and suppressions: a suppressed resource's findings arrive suppressed until it expires")
+    func lifecycleAndSuppressions() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-suppress")
+        // Validation errors name the problem.
+        #expect(try await stack.post("/v1/suppressions", key: t.key, json: #"{"reason":"x"}"#).status == 400)
+        #expect(try await stack.post("/v1/suppressions", key: t.key, json: #"{"rule_id":"CL-CT-001"}"#).status == 400)
+        #expect(try await stack.post("/v1/suppressions", key: t.key,
+                                     json: #"{"rule_id":"CL-CT-001","reason":"x","expires_at":"2001-01-01T00:00:00Z"}"#).status == 400)
+        let created = try await stack.post("/v1/suppressions", key: t.key,
+                                           json: #"{"rule_id":"CL-CT-001","resource":"arn:aws:s3:::website-*","reason":"public by design"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let suppressionID = try #require(created.object["id"] as? String)
+        let soon = ISO8601.format(milliseconds: Int64(Date().timeIntervalSince1970 * 1000) + 1500)
+        let expiring = try await stack.post("/v1/suppressions", key: t.key,
+                                            json: #"{"rule_id":"CL-CT-001","resource":"arn:aws:s3:::temp-*","reason":"short","expires_at":"\#(soon)"}"#)
+        #expect(expiring.status == 201)
+        try await Task.sleep(for: .seconds(2))
+
+        for (bucket, id) in [("website-assets", "sup-1"), ("invoices", "sup-2"), ("temp-upload", "sup-3")] {
+            _ = try await stack.post("/v1/events/cloudtrail", key: t.key, json: publicACLRecord(eventID: "\(t.id)-\(id)", bucket: bucket))
+        }
+        var all: [[String: Any]] = []
+        try await TestEnvironment.wait("three findings", timeout: .seconds(5)) {
+            all = try await findings(stack, key: t.key)
+            return all.count == 3
+        }
+        func status(_ bucket: String) -> String? {
+            all.first { $0["resource_id"] as? String == "arn:aws:s3:::\(bucket)" }?["status"] as? String
+        }
+        #expect(status("website-assets") == "suppressed")
+        #expect(status("invoices") == "open")
+        #expect(status("temp-upload") == "open", "an expired suppression no longer applies")
+        let suppressedOnly = try await stack.get("/v1/findings?status=suppressed", key: t.key)
+        #expect((suppressedOnly.object["findings"] as? [[String: Any]])?.count == 1)
+
+        // Lifecycle: resolve one; a viewer may not; an unknown status is refused.
+        let invoices = try #require(all.first { $0["resource_id"] as? String == "arn:aws:s3:::invoices" }?["id"] as? String)
+        let resolved = try await stack.request("PATCH", "/v1/findings/\(invoices)", key: t.key,
+                                               body: Array(#"{"status":"resolved","reason":"ACL reverted"}"#.utf8))
+        #expect(resolved.status == 200, "\(resolved.text)")
+        #expect(resolved.object["status"] as? String == "resolved")
+        let bogus = try await stack.request("PATCH", "/v1/findings/\(invoices)", key: t.key, body: Array(#"{"status":"gone"}"#.utf8))
+        #expect(bogus.status == 400)
+        let other = try await stack.createTenant("tenant-suppress-other")
+        let foreign = try await stack.request("PATCH", "/v1/findings/\(invoices)", key: other.key, body: Array(#"{"status":"resolved"}"#.utf8))
+        #expect(foreign.status == 404)
+
+        let list = try await stack.get("/v1/suppressions", key: t.key)
+        #expect((list.object["suppressions"] as? [[String: Any]])?.count == 2)
+        let otherList = try await stack.get("/v1/suppressions", key: other.key)
+        #expect((otherList.object["suppressions"] as? [Any])?.isEmpty == true, "another tenant sees none: \(otherList.text)")
+        #expect(try await stack.request("DELETE", "/v1/suppressions/\(suppressionID)", key: other.key).status == 404)
+        #expect(try await stack.request("DELETE", "/v1/suppressions/\(suppressionID)", key: t.key).status == 204)
+    }
+
     @Test("cloudloom tenant create --format json prints a working admin key")
     func cliTenantCreate() async throws {
         let stack = try await StackHolder.shared.stack()
-        let out = try TestEnvironment.run("\(TestEnvironment.binDirectory)/cloudloom",
+        let out = try await TestEnvironment.run("\(TestEnvironment.binDirectory)/cloudloom",
                                           ["tenant", "create", "cli-tenant", "--format", "json", "--gateway-url", stack.gatewayURL,
                                            "--operator-key", stack.operatorKey])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: String])

@@ -80,7 +80,7 @@ struct StoreTests {
             try await db.query(SQL(stringLiteral: "INSERT INTO \(schema).notes (tenant_id, body) VALUES ($1::uuid, 'x')").binding(b), tenant: a)
         }
         // Both rows exist (the superuser sees them), so the filtering above was RLS, not absence.
-        #expect(try pg.adminSQL("SELECT count(*) FROM \(schema).notes").trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+        #expect(try await pg.adminSQL("SELECT count(*) FROM \(schema).notes").trimmingCharacters(in: .whitespacesAndNewlines) == "2")
     }
 
     @Test("the services' role cannot bypass row-level security")

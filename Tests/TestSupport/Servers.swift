@@ -54,17 +54,17 @@ public final class PostgresServer: Sendable {
         let psql = try TestEnvironment.which("psql", install: "apt-get install -y postgresql-client")
         let root = "/tmp/cl-pg-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try TestEnvironment.run("/bin/chown", ["postgres:postgres", root])
+        try await TestEnvironment.run("/bin/chown", ["postgres:postgres", root])
         let port = try TestEnvironment.freePort()
         let data = "\(root)/data"
-        try TestEnvironment.run(runuser, ["-u", "postgres", "--", "\(binDir)/initdb", "-D", data, "-U", "postgres", "-A", "trust",
+        try await TestEnvironment.run(runuser, ["-u", "postgres", "--", "\(binDir)/initdb", "-D", data, "-U", "postgres", "-A", "trust",
                                           "-E", "UTF8", "--locale=C", "--no-sync"], cwd: root)
-        try TestEnvironment.run(runuser, ["-u", "postgres", "--", "\(binDir)/pg_ctl", "-D", data, "-l", "\(root)/server.log", "-w",
+        try await TestEnvironment.run(runuser, ["-u", "postgres", "--", "\(binDir)/pg_ctl", "-D", data, "-l", "\(root)/server.log", "-w",
                                           "-o", "-p \(port) -k \(root) -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300",
                                           "start"], cwd: root)
         started.withLock { $0.append(data) }
         let admin = "postgresql://postgres@127.0.0.1:\(port)/postgres"
-        try TestEnvironment.run(psql, [admin, "-v", "ON_ERROR_STOP=1", "-q", "-c",
+        try await TestEnvironment.run(psql, [admin, "-v", "ON_ERROR_STOP=1", "-q", "-c",
             "CREATE ROLE cloudloom LOGIN PASSWORD 'cloudloom' NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE",
             "-c", "CREATE DATABASE cloudloom", "-c", "GRANT CONNECT, CREATE ON DATABASE cloudloom TO cloudloom"])
         return PostgresServer(port: port, dataDir: data,
@@ -81,14 +81,14 @@ public final class PostgresServer: Sendable {
 
     /// Runs SQL as the superuser (test setup and inspection only).
     @discardableResult
-    public func adminSQL(_ sql: String) throws -> String {
+    public func adminSQL(_ sql: String) async throws -> String {
         let psql = try TestEnvironment.which("psql", install: "apt-get install -y postgresql-client")
-        return try TestEnvironment.run(psql, [adminURL, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+        return try await TestEnvironment.run(psql, [adminURL, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
     }
 
     static func stopCluster(dataDir: String) {
         guard let binDir = try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted().last else { return }
-        _ = try? TestEnvironment.run("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/lib/postgresql/\(binDir)/bin/pg_ctl",
+        _ = try? TestEnvironment.runBlocking("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/lib/postgresql/\(binDir)/bin/pg_ctl",
                                                           "-D", dataDir, "-m", "immediate", "-w", "stop"], cwd: "/tmp")
     }
 }
@@ -100,7 +100,7 @@ public final class MotoServer: Sendable {
 
     public static func start() async throws -> MotoServer {
         let python = try TestEnvironment.which("python3", install: "apt-get install -y python3")
-        do { try TestEnvironment.run(python, ["-c", "import moto.server"]) } catch {
+        do { try await TestEnvironment.run(python, ["-c", "import moto.server"]) } catch {
             throw TestEnvironmentError("moto is not installed: pip install 'moto[server]' (or run `make deps`)")
         }
         let dir = try TestEnvironment.temporaryDirectory("cl-moto")

@@ -130,7 +130,7 @@ public enum TestEnvironment {
 
     /// Runs a command to completion; throws with its output when it fails.
     @discardableResult
-    public static func run(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> String {
+    public static func runBlocking(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> String {
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("cl-run-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: outURL) }
         let pid = try Spawn.start(executable, arguments, environment: ProcessInfo.processInfo.environment,
@@ -146,7 +146,7 @@ public enum TestEnvironment {
     }
 
     /// Runs a command to completion and returns its exit status and output (stdout and stderr together).
-    public static func runStatus(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
+    public static func runStatusBlocking(_ executable: String, _ arguments: [String], cwd: String? = nil) throws -> (status: Int32, output: String) {
         let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("cl-run-\(UUID().uuidString).out")
         defer { try? FileManager.default.removeItem(at: outURL) }
         let pid = try Spawn.start(executable, arguments, environment: ProcessInfo.processInfo.environment,
@@ -154,6 +154,26 @@ public enum TestEnvironment {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return (Spawn.decode(status), (try? String(contentsOf: outURL, encoding: .utf8)) ?? "")
+    }
+
+    /// `run` on a Dispatch thread: waiting for a child must not hold one of Swift's few cooperative threads,
+    /// or every other test stalls behind it (a timing test once measured 5 s for a 0.5 s timeout because of that).
+    @discardableResult
+    public static func run(_ executable: String, _ arguments: [String], cwd: String? = nil) async throws -> String {
+        try await withCheckedThrowingContinuation { cont in
+            DispatchQueue.global().async {
+                do { cont.resume(returning: try runBlocking(executable, arguments, cwd: cwd)) } catch { cont.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// `runStatus` on a Dispatch thread (see `run`).
+    public static func runStatus(_ executable: String, _ arguments: [String], cwd: String? = nil) async throws -> (status: Int32, output: String) {
+        try await withCheckedThrowingContinuation { cont in
+            DispatchQueue.global().async {
+                do { cont.resume(returning: try runStatusBlocking(executable, arguments, cwd: cwd)) } catch { cont.resume(throwing: error) }
+            }
+        }
     }
 
     /// Where the built executables are: `CL_BIN_DIR`, else the folder of the running test bundle.

@@ -79,7 +79,7 @@ let package = Package(
         .target(name: "CloudTrail", dependencies: ["Wire", "CZlib", "CDeflate"], path: "Shared/CloudTrail", swiftSettings: swiftSettings),
         .target(name: "IAMPolicy", dependencies: [], path: "Shared/IAMPolicy",
                 resources: [.copy("Resources/iam-actions.tsv")], swiftSettings: swiftSettings),
-        .target(name: "Detection", dependencies: ["Wire", "CloudTrail"], path: "Shared/Detection", swiftSettings: swiftSettings),
+        .target(name: "Detection", dependencies: ["Wire", "CloudTrail", "IAMPolicy"], path: "Shared/Detection", swiftSettings: swiftSettings),
 
         // Services: thin mains over the shared runtime.
         service("gateway", extra: [hummingbird, "CLCrypto", "CloudTrail", .product(name: "HTTPTypes", package: "swift-http-types")]),

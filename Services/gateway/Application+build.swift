@@ -61,6 +61,33 @@ struct GatewayAPI: Sendable {
         v1.post("iam/policies/lint") { request, _ in try await lintPolicies(request) }
         v1.patch("findings/:id") { request, context in try await updateFinding(request, id: context.parameters.get("id") ?? "") }
         v1.post("suppressions") { request, _ in try await createSuppression(request) }
+        v1.post("rules/custom") { request, _ in
+            let p = try await authenticate(request)
+            guard p.role == "admin" else { throw APIError.forbidden("only an admin key can manage custom rules") }
+            var request = request
+            let body = try await request.collectBody(upTo: 64 * 1024)
+            var req = CLPutCustomRuleRequest()
+            req.definition = String(decoding: Data(buffer: body), as: UTF8.self)
+            req.owner = p.keyID
+            let resp = try await runtime.rpc.call("policy-engine", "putCustomRule", req, as: CLListCustomRulesResponse.self,
+                                                  tenant: p.tenantID)
+            return try json(customRuleJSON(resp.rules.first ?? CLCustomRule()), status: .created)
+        }
+        v1.get("rules/custom") { request, _ in
+            let p = try await authenticate(request)
+            let resp = try await runtime.rpc.call("policy-engine", "listCustomRules", CLListCustomRulesRequest(),
+                                                  as: CLListCustomRulesResponse.self, tenant: p.tenantID)
+            return try json(["rules": resp.rules.map(customRuleJSON)])
+        }
+        v1.delete("rules/custom/:id") { request, context in
+            let p = try await authenticate(request)
+            guard p.role == "admin" else { throw APIError.forbidden("only an admin key can manage custom rules") }
+            var req = CLDeleteCustomRuleRequest()
+            req.id = context.parameters.get("id") ?? ""
+            _ = try await runtime.rpc.call("policy-engine", "deleteCustomRule", req, as: CLDeleteSuppressionResponse.self,
+                                           tenant: p.tenantID)
+            return Response(status: .noContent)
+        }
         v1.get("suppressions") { request, _ in
             let p = try await authenticate(request)
             let resp = try await runtime.rpc.call("policy-engine", "listSuppressions", CLListSuppressionsRequest(),
@@ -198,6 +225,11 @@ struct GatewayAPI: Sendable {
         let resp = try await runtime.rpc.call("policy-engine", "createSuppression", req, as: CLListSuppressionsResponse.self,
                                               tenant: p.tenantID, traceparent: traceparent(request))
         return try json(suppressionJSON(resp.suppressions.first ?? s), status: .created)
+    }
+
+    func customRuleJSON(_ r: CLCustomRule) -> [String: Any] {
+        let definition = (try? JSONSerialization.jsonObject(with: Data(r.definition.utf8))) ?? r.definition
+        return ["id": r.id, "definition": definition, "owner": r.owner, "created_at": ISO8601.format(milliseconds: r.createdAtMs)]
     }
 
     func suppressionJSON(_ s: CLSuppression) -> [String: Any] {

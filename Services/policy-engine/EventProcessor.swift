@@ -54,10 +54,16 @@ struct EventProcessor: Sendable {
             do {
                 let changed: [CLFinding] = try await store.database.withTransaction(tenant: tenant) { conn in
                     var detections: [Detection] = []
-                    let needsState = events.contains { engine.hasStatefulRules(for: $0) }
+                    let custom = try FindingStore.customRules(tenant: tenant, conn: conn)
+                    let customEngine = custom.single.isEmpty && custom.stateful.isEmpty
+                        ? nil : RuleEngine(rules: custom.single, statefulRules: custom.stateful)
+                    let needsState = events.contains { engine.hasStatefulRules(for: $0) || customEngine?.hasStatefulRules(for: $0) == true }
                     var state = needsState ? try FindingStore.loadState(tenant: tenant, conn: conn) : DetectionState()
                     for event in events {
                         detections += needsState ? engine.evaluate(event, state: &state) : engine.evaluate(event)
+                        if let customEngine {
+                            detections += needsState ? customEngine.evaluate(event, state: &state) : customEngine.evaluate(event)
+                        }
                     }
                     let suppressions = detections.isEmpty ? [] : try FindingStore.activeSuppressions(tenant: tenant, conn: conn)
                     let findings = detections.map { d -> CLFinding in

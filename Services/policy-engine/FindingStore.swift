@@ -76,7 +76,39 @@ struct FindingStore: Sendable {
                 at timestamptz NOT NULL DEFAULT now()
             );
             """ + TenantIsolation.sql(table: "suppressions") + "\n" + TenantIsolation.sql(table: "finding_history")),
+        Migration(4, "custom rules", """
+            CREATE TABLE custom_rules (
+                tenant_id uuid NOT NULL,
+                id text NOT NULL,
+                definition text NOT NULL,
+                owner text NOT NULL DEFAULT '',
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (tenant_id, id)
+            );
+            """ + TenantIsolation.sql(table: "custom_rules")),
     ])
+
+    /// The tenant's custom rules, compiled. A stored rule that no longer validates is skipped (it validated when
+    /// uploaded; this only guards against a rule language change).
+    static func customRules(tenant: String, conn: PostgresConnection) throws -> (single: [CustomEventRule], stateful: [ThresholdRule]) {
+        var single: [CustomEventRule] = []
+        var stateful: [ThresholdRule] = []
+        for row in try conn.query("SELECT definition FROM policy_engine.custom_rules ORDER BY id") {
+            guard let d = try? CustomRuleDefinition.parse(Array(try row.string("definition").utf8)) else { continue }
+            let rule = CustomEventRule(d)
+            if let t = d.threshold {
+                stateful.append(ThresholdRule(d.metadata, triggers: rule.triggers, threshold: t.count, window: .seconds(t.windowSeconds),
+                                              resourceType: "AWS::Custom") { event, request in
+                    guard CustomEventRule.holds(d.condition, event, request),
+                          let key = CustomEventRule.value(t.groupBy, event, request) else { return [] }
+                    return [key]
+                })
+            } else {
+                single.append(rule)
+            }
+        }
+        return (single, stateful)
+    }
 
     /// Suppressions in force for the tenant now.
     static func activeSuppressions(tenant: String, conn: PostgresConnection) throws -> [SuppressionRule] {

@@ -13,6 +13,7 @@ struct PolicyEngineMain {
         FindingRPC(store: store).register(on: runtime.rpcServer)
         PolicyLintRPC().register(on: runtime.rpcServer)
         SuppressionRPC(database: runtime.database).register(on: runtime.rpcServer)
+        CustomRuleRPC(database: runtime.database).register(on: runtime.rpcServer)
         let worker = JetStreamWorker(
             jetStream: runtime.jetStream,
             consumer: ConsumerSpec(stream: Streams.events.name, durable: "policy-engine", filterSubject: "cl.events.>"),

@@ -207,7 +207,7 @@ public struct CustomEventRule: EventRule {
                                                                                           "groupId", "instanceId", "name"]) ?? "")
     }
 
-    static func holds(_ c: CustomRuleDefinition.Condition, _ e: CLCloudTrailEvent, _ request: JSONValue?) -> Bool {
+    public static func holds(_ c: CustomRuleDefinition.Condition, _ e: CLCloudTrailEvent, _ request: JSONValue?) -> Bool {
         switch c {
         case .all(let parts): return parts.allSatisfy { holds($0, e, request) }
         case .any(let parts): return parts.contains { holds($0, e, request) }
@@ -227,7 +227,7 @@ public struct CustomEventRule: EventRule {
         }
     }
 
-    static func value(_ field: String, _ e: CLCloudTrailEvent, _ request: JSONValue?) -> String? {
+    public static func value(_ field: String, _ e: CLCloudTrailEvent, _ request: JSONValue?) -> String? {
         func nonEmpty(_ s: String) -> String? { s.isEmpty ? nil : s }
         switch field {
         case "eventSource": return nonEmpty(e.eventSource)

@@ -335,6 +335,37 @@ struct EndToEndTests {
         #expect(try await stack.request("DELETE", "/v1/suppressions/\(suppressionID)", key: t.key).status == 204)
     }
 
+    @Test("a tenant's custom rule is validated on upload and evaluated like a built-in one, for that tenant only")
+    func customRules() async throws {
+        let stack = try await StackHolder.shared.stack()
+        let t = try await stack.createTenant("tenant-custom")
+        let other = try await stack.createTenant("tenant-custom-other")
+        let bad = try await stack.post("/v1/rules/custom", key: t.key,
+                                       json: #"{"id":"CUSTOM-x","title":"t","severity":"high","description":"d","match":{"field":"sourceIPAddress","cidr":"1.2.3.4/40"}}"#)
+        #expect(bad.status == 400)
+        #expect(bad.text.contains("match.cidr"), "\(bad.text)")
+        let rule = #"{"id":"CUSTOM-no-deletes","title":"Bucket deleted","severity":"medium","description":"Nobody deletes buckets here.","match":{"all":[{"field":"eventSource","equals":"s3.amazonaws.com"},{"field":"eventName","equals":"DeleteBucket"}]}}"#
+        let created = try await stack.post("/v1/rules/custom", key: t.key, json: rule)
+        #expect(created.status == 201, "\(created.text)")
+        #expect(((try await stack.get("/v1/rules/custom", key: t.key)).object["rules"] as? [Any])?.count == 1)
+        #expect(((try await stack.get("/v1/rules/custom", key: other.key)).object["rules"] as? [Any])?.isEmpty == true)
+
+        let delete = publicACLRecord(eventID: "\(t.id)-del", bucket: "old-bucket").replacingOccurrences(of: "PutBucketAcl", with: "DeleteBucket")
+        _ = try await stack.post("/v1/events/cloudtrail", key: t.key, json: delete)
+        _ = try await stack.post("/v1/events/cloudtrail", key: other.key,
+                                 json: delete.replacingOccurrences(of: "\(t.id)-del", with: "\(other.id)-del"))
+        var mine: [[String: Any]] = []
+        try await TestEnvironment.wait("the custom finding", timeout: .seconds(5)) {
+            mine = try await findings(stack, key: t.key).filter { $0["rule_id"] as? String == "CUSTOM-no-deletes" }
+            return !mine.isEmpty
+        }
+        #expect(mine.first?["severity"] as? String == "medium")
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(try await findings(stack, key: other.key).contains { $0["rule_id"] as? String == "CUSTOM-no-deletes" } == false)
+        #expect(try await stack.request("DELETE", "/v1/rules/custom/CUSTOM-no-deletes", key: t.key).status == 204)
+        #expect(try await stack.request("DELETE", "/v1/rules/custom/CUSTOM-no-deletes", key: t.key).status == 404)
+    }
+
     @Test("cloudloom tenant create --format json prints a working admin key")
     func cliTenantCreate() async throws {
         let stack = try await StackHolder.shared.stack()

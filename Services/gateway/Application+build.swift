@@ -288,6 +288,15 @@ struct GatewayAPI: Sendable {
         req.ruleID = q["rule_id"].map(String.init) ?? ""
         req.severity = q["severity"].map(String.init) ?? ""
         req.status = q["status"].map(String.init) ?? ""
+        req.resource = q["resource"].map(String.init) ?? ""
+        for (name, path) in [("since", \CLListFindingsRequest.sinceMs), ("until", \CLListFindingsRequest.untilMs)] {
+            if let text = q[Substring(name)].map(String.init) {
+                guard let ms = ISO8601.parseMilliseconds(text) else {
+                    throw APIError.badRequest("\(name) must be an RFC 3339 time such as 2026-11-20T00:00:00Z")
+                }
+                req[keyPath: path] = ms
+            }
+        }
         let resp = try await runtime.rpc.call("policy-engine", "listFindings", req, as: CLListFindingsResponse.self,
                                               tenant: p.tenantID, traceparent: traceparent(request))
         return try json(FindingListJSON(findings: resp.findings.map(FindingJSON.init),

@@ -26,7 +26,8 @@ struct FindingRPC: Sendable {
             let page = try await store.list(tenant: tenant, limit: limit, after: after,
                                             ruleID: req.ruleID.isEmpty ? nil : req.ruleID,
                                             severity: req.severity.isEmpty ? nil : req.severity,
-                                            status: req.status.isEmpty ? nil : req.status)
+                                            status: req.status.isEmpty ? nil : req.status,
+                                            resource: req.resource, sinceMs: req.sinceMs, untilMs: req.untilMs)
             var resp = CLListFindingsResponse()
             resp.findings = page.findings
             resp.nextPageToken = page.next?.text ?? ""

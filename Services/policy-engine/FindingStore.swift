@@ -254,7 +254,8 @@ struct FindingStore: Sendable {
     }
 
     /// Newest first; `after` is the page token of the previous page.
-    func list(tenant: String, limit: Int, after: PageToken?, ruleID: String?, severity: String?, status: String?) async throws
+    func list(tenant: String, limit: Int, after: PageToken?, ruleID: String?, severity: String?, status: String?,
+              resource: String = "", sinceMs: Int64 = 0, untilMs: Int64 = 0) async throws
         -> (findings: [CLFinding], next: PageToken?) {
         let afterMs = after?.createdAtMicros ?? Int64.max
         let afterID = after?.id ?? "ffffffff-ffff-ffff-ffff-ffffffffffff"
@@ -265,9 +266,13 @@ struct FindingStore: Sendable {
               AND ($3 = '' OR rule_id = $3)
               AND ($4 = '' OR severity = $4)
               AND ($5 = '' OR status = $5)
+              AND ($7 = '' OR resource_id LIKE $7)
+              AND ($8::bigint = 0 OR last_seen >= to_timestamp($8::bigint / 1000.0))
+              AND ($9::bigint = 0 OR first_seen <= to_timestamp($9::bigint / 1000.0))
             ORDER BY created_at DESC, id DESC
             LIMIT $6
-            """).binding(afterMs, afterID, ruleID ?? "", severity ?? "", status ?? "", limit + 1), tenant: tenant)
+            """).binding(afterMs, afterID, ruleID ?? "", severity ?? "", status ?? "", limit + 1, Self.likePattern(resource),
+                         sinceMs, untilMs), tenant: tenant)
         var findings: [CLFinding] = []
         for row in rows.prefix(limit) { findings.append(try Self.finding(from: row)) }
         var next: PageToken?
@@ -275,6 +280,20 @@ struct FindingStore: Sendable {
             next = PageToken(createdAtMicros: try last.int64("created_us"), id: try last.string("id"))
         }
         return (findings, next)
+    }
+
+    /// A `*`/`?` glob as a LIKE pattern (LIKE's own metacharacters escaped).
+    static func likePattern(_ glob: String) -> String {
+        var out = ""
+        for c in glob {
+            switch c {
+            case "%", "_", "\\": out += "\\" + String(c)
+            case "*": out += "%"
+            case "?": out += "_"
+            default: out.append(c)
+            }
+        }
+        return out
     }
 
     func deadLetter(tenant: String, subject: String, reason: String, payload: [UInt8]) async throws {

@@ -314,6 +314,14 @@ struct EndToEndTests {
         #expect(status("temp-upload") == "open", "an expired suppression no longer applies")
         let suppressedOnly = try await stack.get("/v1/findings?status=suppressed", key: t.key)
         #expect((suppressedOnly.object["findings"] as? [[String: Any]])?.count == 1)
+        // Filters by resource glob and by time.
+        let byResource = try await stack.get("/v1/findings?resource=arn:aws:s3:::temp-*", key: t.key)
+        #expect((byResource.object["findings"] as? [[String: Any]])?.count == 1)
+        let recent = try await stack.get("/v1/findings?since=2026-11-20T09:00:00Z&until=2026-11-20T11:00:00Z", key: t.key)
+        #expect((recent.object["findings"] as? [[String: Any]])?.count == 3)
+        let later = try await stack.get("/v1/findings?since=2026-11-21T00:00:00Z", key: t.key)
+        #expect((later.object["findings"] as? [[String: Any]])?.isEmpty == true)
+        #expect(try await stack.get("/v1/findings?since=yesterday", key: t.key).status == 400)
 
         // Lifecycle: resolve one; a viewer may not; an unknown status is refused.
         let invoices = try #require(all.first { $0["resource_id"] as? String == "arn:aws:s3:::invoices" }?["id"] as? String)

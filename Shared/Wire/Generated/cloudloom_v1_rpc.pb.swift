@@ -99,6 +99,15 @@ public nonisolated struct CLListFindingsRequest: Sendable {
 
   public var status: String = String()
 
+  /// glob over resource_id (* and ?)
+  public var resource: String = String()
+
+  /// last_seen at or after
+  public var sinceMs: Int64 = 0
+
+  /// first_seen at or before
+  public var untilMs: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -552,7 +561,7 @@ nonisolated extension CLIngestResponse: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension CLListFindingsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListFindingsRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}limit\0\u{3}page_token\0\u{3}rule_id\0\u{1}severity\0\u{1}status\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}limit\0\u{3}page_token\0\u{3}rule_id\0\u{1}severity\0\u{1}status\0\u{1}resource\0\u{3}since_ms\0\u{3}until_ms\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -565,6 +574,9 @@ nonisolated extension CLListFindingsRequest: SwiftProtobuf.Message, SwiftProtobu
       case 3: try { try decoder.decodeSingularStringField(value: &self.ruleID) }()
       case 4: try { try decoder.decodeSingularStringField(value: &self.severity) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.resource) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.sinceMs) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.untilMs) }()
       default: break
       }
     }
@@ -586,6 +598,15 @@ nonisolated extension CLListFindingsRequest: SwiftProtobuf.Message, SwiftProtobu
     if !self.status.isEmpty {
       try visitor.visitSingularStringField(value: self.status, fieldNumber: 5)
     }
+    if !self.resource.isEmpty {
+      try visitor.visitSingularStringField(value: self.resource, fieldNumber: 6)
+    }
+    if self.sinceMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.sinceMs, fieldNumber: 7)
+    }
+    if self.untilMs != 0 {
+      try visitor.visitSingularInt64Field(value: self.untilMs, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -595,6 +616,9 @@ nonisolated extension CLListFindingsRequest: SwiftProtobuf.Message, SwiftProtobu
     if lhs.ruleID != rhs.ruleID {return false}
     if lhs.severity != rhs.severity {return false}
     if lhs.status != rhs.status {return false}
+    if lhs.resource != rhs.resource {return false}
+    if lhs.sinceMs != rhs.sinceMs {return false}
+    if lhs.untilMs != rhs.untilMs {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

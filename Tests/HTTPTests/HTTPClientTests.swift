@@ -30,7 +30,7 @@ struct HTTPClientTests {
         }
     }
 
-    @Test("a server that never answers hits the timeout, without blocking other requests")
+    @Test("a server that never answers hits the timeout instead of hanging")
     func timeout() async throws {
         // A listening socket that never accepts: the kernel completes the handshake, nobody replies.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -48,7 +48,10 @@ struct HTTPClientTests {
             (e as? HTTPClientError)?.code == .timeout
         }
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(5))
+        // At least the timeout; the upper bound only proves it did not hang (the server never answers). It is loose
+        // because the whole suite starts at once: on 2 cores, with PostgreSQL, moto and eight services booting, this
+        // was measured at 5.6 s and 7.8 s in fresh-clone CI runs.
+        #expect(elapsed >= .milliseconds(450) && elapsed < .seconds(30))
     }
 
     @Test("a response over the size limit is refused, and header injection is rejected")

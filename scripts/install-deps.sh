@@ -8,8 +8,8 @@ APT_PACKAGES=(
     postgresql bubblewrap pkg-config curl zlib1g-dev libdeflate-dev bc
 )
 # pip requirement -> a Python import that proves it is installed
-PIP_PACKAGES=("moto[server]")
-PIP_CHECK='import moto.server, flask, flask_cors'
+PIP_PACKAGES=("moto[server]" "openapi-spec-validator" "PyYAML")
+PIP_CHECK='import moto.server, flask, flask_cors, openapi_spec_validator, yaml'
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 

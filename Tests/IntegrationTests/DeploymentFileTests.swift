@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 import Yams
 
 /// No Docker engine runs here, so the compose file is checked by reading it.
@@ -36,6 +37,30 @@ struct DeploymentFileTests {
         let manifest = try String(contentsOf: Self.root.appendingPathComponent("Package.swift"), encoding: .utf8)
         for name in Self.executables + ["cloudloom"] {
             #expect(manifest.contains(".executable(name: \"\(name)\""), "\(name) is not a product")
+        }
+    }
+}
+
+/// The REST contract parses and validates as OpenAPI 3 (with openapi-spec-validator, which `make deps` installs).
+@Suite("proto/openapi.yaml")
+struct OpenAPIContractTests {
+    @Test("the contract is valid OpenAPI and lists every route the gateway serves")
+    func valid() async throws {
+        let path = DeploymentFileTests.root.appendingPathComponent("proto/openapi.yaml").path
+        let python = try TestEnvironment.which("python3", install: "apt-get install -y python3")
+        let (status, output) = try await TestEnvironment.runStatus(python, ["-c", """
+            import sys, yaml
+            from openapi_spec_validator import validate
+            doc = yaml.safe_load(open(sys.argv[1]))
+            validate(doc)
+            print(" ".join(sorted(doc["paths"])))
+            """, path])
+        #expect(status == 0, "\(output)")
+        for route in ["/v1/tenants", "/v1/whoami", "/v1/events/cloudtrail", "/v1/findings", "/v1/findings/{id}",
+                      "/v1/suppressions", "/v1/suppressions/{id}", "/v1/rules/custom", "/v1/rules/custom/{id}",
+                      "/v1/iam/policies/lint", "/v1/services", "/healthz", "/readyz", "/metrics"] {
+            #expect(output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.contains(route),
+                    "\(route) is missing from the contract")
         }
     }
 }

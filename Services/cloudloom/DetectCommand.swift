@@ -263,22 +263,7 @@ enum DetectOutput {
         return out
     }
 
-    /// Appends `s` as a JSON string.
-    static func str(_ s: String, _ out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        out += "\""
-    }
+    static func str(_ s: String, _ out: inout String) { JSONString.append(s, to: &out) }
 
     static func table(_ findings: [FindingAggregator.Aggregate], files: Int, events: Int, rejected: Int, seconds: Double) -> String {
         var lines = ["SEVERITY  RULE       COUNT  RESOURCE / ACTOR                                      TITLE"]

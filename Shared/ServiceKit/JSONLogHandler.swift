@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Wire
 
 /// A swift-log handler writing one JSON object per line to stderr:
 /// `{"ts":"...","level":"info","service":"...","msg":"...","tenant.id":"..."}`.
@@ -26,20 +27,20 @@ public struct JSONLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let extra = event.metadata { merged.merge(extra) { $1 } }
         var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level.rawValue)\",\"service\":"
-        Self.appendJSONString(service, to: &line)
+        JSONString.append(service, to: &line)
         line += ",\"logger\":"
-        Self.appendJSONString(label, to: &line)
+        JSONString.append(label, to: &line)
         line += ",\"msg\":"
-        Self.appendJSONString(event.message.description, to: &line)
+        JSONString.append(event.message.description, to: &line)
         for key in merged.keys.sorted() {
             line += ","
-            Self.appendJSONString(key, to: &line)
+            JSONString.append(key, to: &line)
             line += ":"
-            Self.appendJSONString("\(merged[key]!)", to: &line)
+            JSONString.append("\(merged[key]!)", to: &line)
         }
         if event.level >= .error {
             line += ",\"source\":"
-            Self.appendJSONString("\(event.file.split(separator: "/").last ?? ""):\(event.line)", to: &line)
+            JSONString.append("\(event.file.split(separator: "/").last ?? ""):\(event.line)", to: &line)
         }
         line += "}\n"
         FileHandle.standardError.write(Data(line.utf8))
@@ -53,21 +54,5 @@ public struct JSONLogHandler: LogHandler {
         gmtime_r(&t, &tm)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                       tm.tm_hour, tm.tm_min, tm.tm_sec, Int(tv.tv_usec / 1000))
-    }
-
-    static func appendJSONString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
     }
 }

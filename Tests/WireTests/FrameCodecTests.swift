@@ -407,3 +407,20 @@ private func sampleEvents() -> [CLCloudTrailEvent] {
         #expect(stats.keys.contains { $0.hasPrefix("decode-") && $0 != "decode-ok" })
     }
 }
+
+@Suite("JSONString")
+struct JSONStringTests {
+    @Test("escapes quotes, backslashes and control characters; the result parses back to the same string")
+    func roundTrip() throws {
+        let samples = ["plain", "quote \" and \\ backslash", "line\nbreak\ttab\r", "\u{01}\u{1f}", "ünïcödé 🚀", ""]
+        for s in samples {
+            var out = ""
+            JSONString.append(s, to: &out)
+            let back = try JSONSerialization.jsonObject(with: Data("[\(out)]".utf8), options: []) as? [String]
+            #expect(back == [s], "\(out)")
+        }
+        var ctl = ""
+        JSONString.append("\u{1}", to: &ctl)
+        #expect(ctl == "\"\\u0001\"")
+    }
+}

@@ -65,7 +65,10 @@ public final class NATSClient: @unchecked Sendable {
         defer { natsOptions_Destroy(opts) }
         let events = ConnectionEvents(logger: logger)
         self.events = events
-        let closure = Unmanaged.passUnretained(events).toOpaque()
+        // libnats calls these callbacks on its own thread, possibly after this object is gone (a "disconnected"
+        // queued by close() was seen to run after deinit). So libnats holds its own reference, released by the
+        // closed callback, which libnats delivers last.
+        let closure = Unmanaged.passRetained(events).toOpaque()
         s = natsOptions_SetServers(opts: opts, urls: configuration.url)
         if s == NATS_OK { s = natsOptions_SetName(opts, configuration.name) }
         if s == NATS_OK { s = natsOptions_SetMaxReconnect(opts, -1) }
@@ -88,10 +91,22 @@ public final class NATSClient: @unchecked Sendable {
                 Unmanaged<ConnectionEvents>.fromOpaque(closure!).takeUnretainedValue().asyncError(err)
             }, closure)
         }
-        guard s == NATS_OK else { throw BusError.nats(s, "configure NATS options") }
+        if s == NATS_OK {
+            s = natsOptions_SetClosedCB(opts, { _, closure in
+                Unmanaged<ConnectionEvents>.fromOpaque(closure!).release()
+            }, closure)
+        }
+        guard s == NATS_OK else {
+            Unmanaged<ConnectionEvents>.fromOpaque(closure).release()
+            throw BusError.nats(s, "configure NATS options")
+        }
         var conn: OpaquePointer?
         s = natsConnection_Connect(&conn, opts)
-        guard s == NATS_OK, let conn else { throw BusError.nats(s, "connect to NATS at \(configuration.url)") }
+        guard s == NATS_OK, let conn else {
+            // Whether libnats still delivers a closed callback for a failed connect is not documented; releasing
+            // here could then free twice, so the small events object is deliberately left alive instead.
+            throw BusError.nats(s, "connect to NATS at \(configuration.url)")
+        }
         connection = conn
         threadPool = NIOThreadPool(numberOfThreads: max(2, configuration.blockingThreads))
         threadPool.start()
@@ -101,7 +116,7 @@ public final class NATSClient: @unchecked Sendable {
     deinit {
         if !closed.load(ordering: .acquiring) { natsConnection_Close(connection) }
         natsConnection_Destroy(connection)
-        // `events` is kept alive by this object for as long as the connection may call back.
+        // libnats keeps `events` alive until its closed callback (see init).
     }
 
     /// True while connected (not reconnecting or closed).

@@ -150,6 +150,20 @@ struct BusTests {
         await nc.close()
     }
 
+    @Test("clients closed and dropped at once do not crash when libnats delivers their last callbacks")
+    func closeAndDrop() async throws {
+        // Before the fix, libnats' "disconnected" callback for a closed client could run after the client was freed
+        // and crash the process (seen in CI as signal 11).
+        for i in 0..<40 {
+            let nc = try await Self.client("churn-\(i)")
+            await nc.close()
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        let survivor = try await Self.client("after-churn")
+        #expect(survivor.isConnected)
+        await survivor.close()
+    }
+
     @Test("a message over the server's max payload is refused with a clear error")
     func oversized() async throws {
         let nc = try await Self.client()

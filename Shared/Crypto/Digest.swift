@@ -24,6 +24,24 @@ public enum SHA256 {
     public static func hex(_ string: String) -> String { Hex.encode(hash(Array(string.utf8))) }
 }
 
+/// MD5, only for protocols that demand it (S3's `Content-MD5` integrity header); never for security decisions.
+public enum MD5 {
+    public static let byteCount = 16
+
+    public static func hash(_ data: some Collection<UInt8>) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: byteCount)
+        var outLength: UInt32 = 0
+        let input = Array(data)
+        let ok = input.withUnsafeBytes { raw in
+            out.withUnsafeMutableBytes { outRaw in
+                EVP_Digest(raw.baseAddress, raw.count, outRaw.bindMemory(to: UInt8.self).baseAddress, &outLength, EVP_md5(), nil)
+            }
+        }
+        precondition(ok == 1 && outLength == 16, "EVP_Digest(MD5) failed")
+        return out
+    }
+}
+
 /// HMAC-SHA256 (RFC 2104) through OpenSSL.
 public enum HMACSHA256 {
     public static func authenticate(_ data: some Collection<UInt8>, key: some Collection<UInt8>) -> [UInt8] {

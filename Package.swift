@@ -92,7 +92,7 @@ let package = Package(
         service("approvals"),
         service("billing"),
         .executableTarget(name: "cloudloom",
-                          dependencies: ["HTTP", "Detection", "CloudTrail", "Wire", "CLCrypto", "IAMPolicy",
+                          dependencies: ["HTTP", "AWS", "Detection", "CloudTrail", "Wire", "CLCrypto", "IAMPolicy",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           path: "Services/cloudloom", swiftSettings: swiftSettings),
 

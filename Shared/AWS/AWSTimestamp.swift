@@ -21,5 +21,20 @@ public struct AWSTimestamp: Sendable, Equatable {
         self.amzDate = amzDate
     }
 
+    /// The same instant as an HTTP date the way botocore writes it: `Tue, 02 Jan 2024 03:04:05 -0000`.
+    public var httpDate: String {
+        let b = Array(amzDate.utf8)
+        func num(_ r: Range<Int>) -> Int { Int(String(decoding: b[r], as: UTF8.self)) ?? 0 }
+        let (y, m, d) = (num(0..<4), num(4..<6), num(6..<8))
+        // Zeller-style weekday: Sakamoto's method.
+        let t = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
+        let yy = m < 3 ? y - 1 : y
+        let weekday = (yy + yy / 4 - yy / 100 + yy / 400 + t[m - 1] + d) % 7
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return days[weekday] + ", " + String(format: "%02d ", d) + months[m - 1]
+            + String(format: " %04d %02d:%02d:%02d -0000", y, num(9..<11), num(11..<13), num(13..<15))
+    }
+
     public static var now: AWSTimestamp { AWSTimestamp(Date()) }
 }

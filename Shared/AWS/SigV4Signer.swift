@@ -7,7 +7,7 @@ import CLCrypto
 ///   percent-encoded again (so `%20` in the URL becomes `%2520`). S3 signs the path exactly as sent.
 /// - The canonical query is the URL's query split on `&` and `=` and sorted by (name, value) as sent; the request
 ///   builders encode names and values with ``AWSURIEncoding`` so the server's view agrees.
-/// - Every header is signed except `user-agent`, `expect`, `x-amzn-trace-id` and `transfer-encoding`; `host` is added
+/// - Every header is signed except hop-by-hop ones and `user-agent`/`x-amzn-trace-id`; `host` is added
 ///   from the URL (with the port unless it is the scheme's default). Values are trimmed and inner whitespace runs
 ///   collapse to one space; repeated names join with `,`.
 /// - `X-Amz-Date` (and `X-Amz-Security-Token` with temporary credentials) are set before signing, so they are signed.
@@ -15,7 +15,9 @@ import CLCrypto
 public struct SigV4Signer: Sendable {
     public static let algorithm = "AWS4-HMAC-SHA256"
     public static let unsignedPayload = "UNSIGNED-PAYLOAD"
-    static let unsignedHeaders: Set<String> = ["user-agent", "expect", "x-amzn-trace-id", "transfer-encoding"]
+    /// Hop-by-hop and proxy-rewritten headers botocore never signs.
+    static let unsignedHeaders: Set<String> = ["connection", "expect", "keep-alive", "proxy-authenticate", "proxy-authorization", "te",
+                                               "trailer", "transfer-encoding", "upgrade", "user-agent", "x-amzn-trace-id"]
 
     /// The signing name of the service (`s3`, `iam`, `sqs`, ...), which may differ from the endpoint prefix.
     public var service: String
@@ -50,7 +52,12 @@ public struct SigV4Signer: Sendable {
             headers.removeAll { $0.0.lowercased() == name.lowercased() }
             headers.append((name, value))
         }
-        set("X-Amz-Date", date.amzDate)
+        // botocore keeps a caller's `Date` header (rewritten to the signing time) instead of adding X-Amz-Date.
+        if headers.contains(where: { $0.0.lowercased() == "date" }) {
+            set("Date", date.httpDate)
+        } else {
+            set("X-Amz-Date", date.amzDate)
+        }
         if let token = credentials.sessionToken { set("X-Amz-Security-Token", token) }
         let payloadHash: String
         if s3Rules {

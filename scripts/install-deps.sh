@@ -5,11 +5,11 @@ set -euo pipefail
 
 APT_PACKAGES=(
     nats-server libnats-dev libpq-dev libcurl4-openssl-dev libssl-dev protobuf-compiler
-    postgresql bubblewrap pkg-config curl zlib1g-dev libdeflate-dev bc
+    postgresql bubblewrap pkg-config curl zlib1g-dev libdeflate-dev bc libxml2
 )
 # pip requirement -> a Python import that proves it is installed
-PIP_PACKAGES=("moto[server]" "openapi-spec-validator" "PyYAML")
-PIP_CHECK='import moto.server, flask, flask_cors, openapi_spec_validator, yaml'
+PIP_PACKAGES=("moto[server]" "openapi-spec-validator" "PyYAML" "boto3")
+PIP_CHECK='import moto.server, flask, flask_cors, openapi_spec_validator, yaml, boto3, botocore'
 
 die() { echo "install-deps: $*" >&2; exit 1; }
 

@@ -31,8 +31,9 @@ enum AWSErrorDocument {
             let queryCode = response.header("x-amzn-query-error").flatMap { $0.split(separator: ";").first.map(String.init) }
             guard let code, !code.isEmpty else { return unreadable(response) }
             let message = object["message"] as? String ?? object["Message"] as? String ?? object["errorMessage"] as? String ?? ""
-            var error = AWSError(kind: .service, code: code, message: message, requestId: headerRequestId, statusCode: status)
-            if let queryCode, queryCode != code { error.message += error.message.isEmpty ? queryCode : " (\(queryCode))" }
+            // Like botocore, report the query-era code when the service sends one, and keep the JSON type in the message.
+            var error = AWSError(kind: .service, code: queryCode ?? code, message: message, requestId: headerRequestId, statusCode: status)
+            if let queryCode, queryCode != code { error.message += error.message.isEmpty ? code : " (\(code))" }
             return error
         }
     }

@@ -9,8 +9,19 @@ public struct AWSTimestamp: Sendable, Equatable {
         var t = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&t, &parts)
-        amzDate = String(format: "%04d%02d%02dT%02d%02d%02dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                         Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        var out = [UInt8]()
+        out.reserveCapacity(16)
+        func digits(_ value: Int, _ count: Int) {
+            var v = value
+            var buf = [UInt8](repeating: 48, count: count)
+            for i in stride(from: count - 1, through: 0, by: -1) { buf[i] = UInt8(48 + v % 10); v /= 10 }
+            out += buf
+        }
+        digits(Int(parts.tm_year) + 1900, 4); digits(Int(parts.tm_mon) + 1, 2); digits(Int(parts.tm_mday), 2)
+        out.append(UInt8(ascii: "T"))
+        digits(Int(parts.tm_hour), 2); digits(Int(parts.tm_min), 2); digits(Int(parts.tm_sec), 2)
+        out.append(UInt8(ascii: "Z"))
+        amzDate = String(decoding: out, as: UTF8.self)
     }
 
     /// Parses `YYYYMMDDTHHMMSSZ`.

@@ -21,8 +21,12 @@ public struct IAM: Sendable {
         }
     }
 
+    /// A policy document from an IAM answer. AWS URL-encodes them; some emulators (moto for ListRoles and
+    /// GetPolicyVersion) send the JSON as is, and decoding that again would corrupt a literal `%` in it.
     static func document(_ element: XMLElement, _ name: String) -> String? {
-        element.string(name).map { AWSURIEncoding.decode($0) }
+        element.string(name).map { raw in
+            raw.trimmingASCIIWhitespace().hasPrefix("{") ? raw : AWSURIEncoding.decode(raw)
+        }
     }
 
     // MARK: Users, roles, policies

@@ -194,9 +194,14 @@ public struct S3: Sendable {
 
     /// Whether S3 considers the bucket public because of its policy; nil when the bucket has no policy.
     public func getBucketPolicyStatus(bucket: String) async throws(AWSError) -> Bool? {
-        do {
+        do throws(AWSError) {
             let r = try await xml(try request("GetBucketPolicyStatus", bucket: bucket, query: [.subresource("policyStatus")]))
-            return r.bool("IsPublic") ?? false
+            guard r.name == "PolicyStatus", let isPublic = r.bool("IsPublic") else {
+                throw AWSError(kind: .malformedResponse, code: "UnexpectedDocument",
+                               message: "s3.GetBucketPolicyStatus answered <\(r.name)> instead of <PolicyStatus><IsPublic>",
+                               operation: "s3.GetBucketPolicyStatus")
+            }
+            return isPublic
         } catch where error.code == "NoSuchBucketPolicy" {
             return nil
         }

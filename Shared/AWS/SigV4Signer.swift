@@ -1,4 +1,5 @@
 import CLCrypto
+import Synchronization
 
 /// AWS Signature Version 4 for request headers, matching botocore's `SigV4Auth` and `S3SigV4Auth` byte for byte.
 ///
@@ -93,12 +94,26 @@ public struct SigV4Signer: Sendable {
         let scope = "\(date.dateStamp)/\(region)/\(service)/aws4_request"
         let stringToSign = [Self.algorithm, date.amzDate, scope, Hex.encode(SHA256.hash(Array(canonicalRequest.utf8)))]
             .joined(separator: "\n")
-        let key = Self.signingKey(secret: credentials.secretAccessKey, dateStamp: date.dateStamp, region: region, service: service)
+        let key = Self.cachedSigningKey(secret: credentials.secretAccessKey, dateStamp: date.dateStamp, region: region, service: service)
         let signature = Hex.encode(HMACSHA256.authenticate(Array(stringToSign.utf8), key: key))
         let authorization = "\(Self.algorithm) Credential=\(credentials.accessKeyId)/\(scope), SignedHeaders=\(signedHeaders), Signature=\(signature)"
         set("Authorization", authorization)
         return Signature(canonicalRequest: canonicalRequest, stringToSign: stringToSign, signedHeaders: signedHeaders,
                          authorization: authorization, headers: headers)
+    }
+
+    /// Derived keys change once a day per region and service; caching them saves four HMACs per request.
+    static let keyCache = Mutex<[String: [UInt8]]>([:])
+
+    static func cachedSigningKey(secret: String, dateStamp: String, region: String, service: String) -> [UInt8] {
+        let cacheKey = "\(dateStamp)/\(region)/\(service)/\(secret)"
+        if let key = keyCache.withLock({ $0[cacheKey] }) { return key }
+        let key = signingKey(secret: secret, dateStamp: dateStamp, region: region, service: service)
+        keyCache.withLock { cache in
+            if cache.count >= 256 { cache.removeAll() } // bounded: old dates and rotated secrets fall out
+            cache[cacheKey] = key
+        }
+        return key
     }
 
     /// The derived key: HMAC chain over date, region, service and "aws4_request".

@@ -31,6 +31,15 @@ public struct EC2: Sendable {
         return tags
     }
 
+    /// The instance's security groups; some answers (moto) list them only on the network interfaces.
+    static func instanceGroupIds(_ e: XMLElement) -> [String] {
+        var ids = e.list("groupSet", item: "item").compactMap { $0.string("groupId") }
+        for eni in e.list("networkInterfaceSet", item: "item") {
+            for g in eni.list("groupSet", item: "item") { if let id = g.string("groupId"), !ids.contains(id) { ids.append(id) } }
+        }
+        return ids
+    }
+
     static func base(_ filters: [EC2Filter], ids: [String] = [], idName: String = "") -> QueryParameters {
         var p = QueryParameters()
         p.addFlat(idName, ids)
@@ -95,7 +104,7 @@ public struct EC2: Sendable {
                     state: e.string("instanceState", "name"), vpcId: e.string("vpcId"), subnetId: e.string("subnetId"),
                     privateIpAddress: e.string("privateIpAddress"), publicIpAddress: e.string("ipAddress"),
                     iamInstanceProfileArn: e.string("iamInstanceProfile", "arn"),
-                    securityGroupIds: e.list("groupSet", item: "item").compactMap { $0.string("groupId") },
+                    securityGroupIds: Self.instanceGroupIds(e),
                     metadataHttpTokens: e.string("metadataOptions", "httpTokens"), metadataHttpEndpoint: e.string("metadataOptions", "httpEndpoint"),
                     metadataHopLimit: e.int("metadataOptions", "httpPutResponseHopLimit"), launchTime: e.date("launchTime"), tags: Self.tags(e)))
             }

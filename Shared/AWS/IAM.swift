@@ -92,8 +92,11 @@ public struct IAM: Sendable {
     static func managedPolicy(_ e: XMLElement) throws(AWSError) -> ManagedPolicy {
         var versions: [PolicyVersion] = []
         for v in e.list("PolicyVersionList") { versions.append(policyVersion(v)) }
-        return ManagedPolicy(policyName: try e.required("PolicyName", in: "iam.Policy"), policyId: e.string("PolicyId") ?? "",
-                             arn: try e.required("Arn", in: "iam.Policy"), path: e.string("Path") ?? "/",
+        let arn = try e.required("Arn", in: "iam.Policy")
+        // moto leaves PolicyName out of GetAccountAuthorizationDetails; the ARN's last segment is the name.
+        let name = e.string("PolicyName") ?? String(arn.split(separator: "/").last ?? "")
+        return ManagedPolicy(policyName: name, policyId: e.string("PolicyId") ?? "",
+                             arn: arn, path: e.string("Path") ?? "/",
                              defaultVersionId: e.string("DefaultVersionId"), attachmentCount: e.int("AttachmentCount"),
                              isAttachable: e.bool("IsAttachable"), createDate: e.date("CreateDate"), updateDate: e.date("UpdateDate"),
                              versions: versions)

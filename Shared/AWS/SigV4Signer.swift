@@ -53,9 +53,12 @@ public struct SigV4Signer: Sendable {
             headers.removeAll { $0.0.lowercased() == name.lowercased() }
             headers.append((name, value))
         }
+        // A retried request is signed afresh: the old signature is not part of what is signed.
+        headers.removeAll { $0.0.lowercased() == "authorization" }
         // botocore keeps a caller's `Date` header (rewritten to the signing time) instead of adding X-Amz-Date.
         if headers.contains(where: { $0.0.lowercased() == "date" }) {
             set("Date", date.httpDate)
+            headers.removeAll { $0.0.lowercased() == "x-amz-date" }
         } else {
             set("X-Amz-Date", date.amzDate)
         }
@@ -66,8 +69,11 @@ public struct SigV4Signer: Sendable {
             set("X-Amz-Content-SHA256", payloadHash)
         } else if let given = headers.first(where: { $0.0.lowercased() == "x-amz-content-sha256" }) {
             payloadHash = given.1
+        } else if unsignedPayload {
+            payloadHash = Self.unsignedPayload
+            set("X-Amz-Content-SHA256", payloadHash)
         } else {
-            payloadHash = unsignedPayload ? Self.unsignedPayload : Hex.encode(SHA256.hash(body))
+            payloadHash = Hex.encode(SHA256.hash(body))
         }
 
         // Canonical headers: lower-cased names, sorted, values joined with ",".

@@ -49,6 +49,11 @@ public struct XMLElement: Sendable, Equatable {
     /// Parses a whole document and returns its root element.
     public static func parse(_ bytes: [UInt8]) throws(XMLDocumentError) -> XMLElement {
         guard !bytes.isEmpty else { throw XMLDocumentError(message: "the document is empty", line: 0, column: 0) }
+        // FoundationXML force-unwraps element and attribute names it decodes from UTF-8: one invalid byte in a tag
+        // name would crash the process, so invalid UTF-8 is refused before the parser sees it.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
+            throw XMLDocumentError(message: "the document is not valid UTF-8", line: 0, column: 0)
+        }
         let builder = TreeBuilder()
         let parser = XMLParser(data: Data(bytes))
         parser.shouldProcessNamespaces = false

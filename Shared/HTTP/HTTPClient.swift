@@ -114,6 +114,11 @@ public final class HTTPClient: Sendable {
         }
         // Disable curl's automatic "Expect: 100-continue", which stalls small POSTs against some servers.
         headerList = curl_slist_append(headerList, "Expect:")
+        // Without this, curl labels every body `application/x-www-form-urlencoded`, and servers then parse binary
+        // uploads as forms (moto drops the bytes). A body without a declared type is sent without one.
+        if !request.body.isEmpty, !request.headers.contains(where: { $0.0.lowercased() == "content-type" }) {
+            headerList = curl_slist_append(headerList, "Content-Type:")
+        }
         let ms = Int(request.timeout.components.seconds * 1000 + request.timeout.components.attoseconds / 1_000_000_000_000_000)
         let connectMs = Int(config.connectTimeout.components.seconds * 1000)
         var ok = cl_curl_setopt_str(curl, CURLOPT_URL, request.url) == CURLE_OK
@@ -123,6 +128,8 @@ public final class HTTPClient: Sendable {
         ok = ok && cl_curl_setopt_long(curl, CURLOPT_SSL_VERIFYPEER, config.verifyTLS ? 1 : 0) == CURLE_OK
         ok = ok && cl_curl_setopt_long(curl, CURLOPT_SSL_VERIFYHOST, config.verifyTLS ? 2 : 0) == CURLE_OK
         ok = ok && cl_curl_setopt_long(curl, CURLOPT_FOLLOWLOCATION, 0) == CURLE_OK
+        // Send the path exactly as given: S3 keys may contain `./` and `../`, and SigV4 signed the path as written.
+        ok = ok && cl_curl_setopt_long(curl, CURLOPT_PATH_AS_IS, 1) == CURLE_OK
         ok = ok && cl_curl_setopt_str(curl, CURLOPT_ACCEPT_ENCODING, "") == CURLE_OK
         ok = ok && cl_curl_setopt_ptr(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList)) == CURLE_OK
         ok = ok && cl_curl_setopt_str(curl, CURLOPT_CUSTOMREQUEST, request.method) == CURLE_OK

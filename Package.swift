@@ -84,7 +84,7 @@ let package = Package(
 
         // Services: thin mains over the shared runtime.
         service("gateway", extra: [hummingbird, "CLCrypto", "CloudTrail", .product(name: "HTTPTypes", package: "swift-http-types")]),
-        service("ingestor", extra: ["CloudTrail"]),
+        service("ingestor", extra: ["CloudTrail", "AWS", "CLCrypto"]),
         service("inventory"),
         service("policy-engine", extra: ["Detection", "CloudTrail", "CLCrypto", "IAMPolicy"]),
         service("ai-reasoner"),

@@ -275,6 +275,13 @@ if [ ! -s "$LOCAL/operator-key" ]; then
 fi
 chmod 600 "$LOCAL/operator-key"
 OPERATOR_KEY=$(cat "$LOCAL/operator-key")
+# The key that encrypts connected accounts' secrets at rest (kept across runs, like the database).
+if [ ! -s "$LOCAL/secrets-key" ]; then
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$LOCAL/secrets-key")
+fi
+chmod 600 "$LOCAL/secrets-key"
+SECRETS_KEY=$(cat "$LOCAL/secrets-key")
+[[ "$SECRETS_KEY" =~ ^[0-9a-f]{64}$ ]] || die "$LOCAL/secrets-key is malformed; delete it and run again"
 [[ "$OPERATOR_KEY" =~ ^[0-9a-f]{64}$ ]] || die "$LOCAL/operator-key is malformed; delete it and run again"
 
 write_env() {
@@ -327,6 +334,8 @@ for name in "${SERVICES[@]}"; do
     )
     if [ "$name" = gateway ]; then
         svc_env+=("GATEWAY_HOST=127.0.0.1" "GATEWAY_PORT=$port" "CL_OPERATOR_KEY=$OPERATOR_KEY")
+    elif [ "$name" = ingestor ]; then
+        svc_env+=("CL_HEALTH_PORT=$port" "CL_SECRETS_KEY=$SECRETS_KEY")
     else
         svc_env+=("CL_HEALTH_PORT=$port")
     fi

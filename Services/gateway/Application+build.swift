@@ -48,6 +48,7 @@ struct GatewayAPI: Sendable {
             return try json(["tenant_id": p.tenantID, "tenant_name": p.tenantName, "key_id": p.keyID, "role": p.role])
         }
         v1.post("events/cloudtrail") { request, context in try await ingest(request, context) }
+        addIngestRoutes(to: v1)
         v1.get("findings") { request, _ in try await listFindings(request) }
         v1.get("findings/:id") { request, context in
             let p = try await authenticate(request)

@@ -1,25 +1,13 @@
+import Bus
+import Foundation
 import Store
+import Wire
 
-/// Records the ingestor could not accept, kept whole with the reason so they can be inspected and re-posted.
+/// Records the ingestor could not accept, kept whole with the reason so they can be listed and re-driven.
+/// Each one is also announced on `cl.deadletter.<tenant>` (core NATS) for whoever watches.
 struct DeadLetterStore: Sendable {
     let database: Database
-
-    static let migrator = Migrator(schema: "ingestor", migrations: [
-        Migration(1, "dead letters", """
-            CREATE TABLE dead_letters (
-                id bigserial PRIMARY KEY,
-                tenant_id uuid NOT NULL,
-                source text NOT NULL,
-                request_id text NOT NULL DEFAULT '',
-                record_index integer NOT NULL,
-                event_id text NOT NULL DEFAULT '',
-                reason text NOT NULL,
-                payload bytea NOT NULL,
-                created_at timestamptz NOT NULL DEFAULT now()
-            );
-            CREATE INDEX dead_letters_tenant ON dead_letters (tenant_id, created_at DESC);
-            """ + TenantIsolation.sql(table: "dead_letters")),
-    ])
+    let nats: NATSClient?
 
     struct Entry: Sendable {
         var index: Int
@@ -30,13 +18,81 @@ struct DeadLetterStore: Sendable {
 
     func record(_ entries: [Entry], tenant: String, source: String, requestID: String) async throws {
         guard !entries.isEmpty else { return }
-        try await database.withTransaction(tenant: tenant) { conn in
+        let ids: [Int64] = try await database.withTransaction(tenant: tenant) { conn in
+            var ids: [Int64] = []
             for e in entries {
-                try conn.query("""
+                let rows = try conn.query("""
                     INSERT INTO ingestor.dead_letters (tenant_id, source, request_id, record_index, event_id, reason, payload)
                     VALUES (\(tenant)::uuid, \(source), \(requestID), \(e.index), \(e.eventID), \(e.reason), \(e.payload))
+                    RETURNING id
                     """)
+                ids.append(try rows.first?.int64("id") ?? 0)
             }
+            return ids
         }
+        guard let nats else { return }
+        for (id, e) in zip(ids, entries) {
+            var letter = CLDeadLetter()
+            letter.id = id
+            letter.source = source
+            letter.requestID = requestID
+            letter.recordIndex = Int32(e.index)
+            letter.eventID = e.eventID
+            letter.reason = e.reason
+            letter.status = "open"
+            // The payload stays in the database; the notice says where to find it.
+            try? nats.publish(BusMessage(subject: "cl.deadletter.\(tenant)", headers: [WireHeader.tenant: tenant,
+                                                                                      WireHeader.type: CLDeadLetter.protoMessageName],
+                                         data: try letter.serializedBytes()))
+        }
+    }
+
+    static let columns = SQLFragment("""
+        id, source, request_id, record_index, event_id, reason, payload, status, retries,
+        (extract(epoch FROM created_at) * 1000)::bigint AS created_ms
+        """)
+
+    static func letter(_ row: Row) throws -> CLDeadLetter {
+        var d = CLDeadLetter()
+        d.id = try row.int64("id")
+        d.source = try row.string("source")
+        d.requestID = try row.string("request_id")
+        d.recordIndex = Int32(try row.int("record_index"))
+        d.eventID = try row.string("event_id")
+        d.reason = try row.string("reason")
+        d.payload = Data(try row.bytes("payload"))
+        d.status = try row.string("status")
+        d.retries = Int32(try row.int("retries"))
+        d.createdAtMs = try row.int64("created_ms")
+        return d
+    }
+
+    func list(_ req: CLListDeadLettersRequest, tenant: String) async throws -> CLListDeadLettersResponse {
+        let limit = req.limit <= 0 ? 50 : min(Int(req.limit), 500)
+        guard req.status.isEmpty || ["open", "retried", "failed"].contains(req.status) else {
+            throw BusError(.invalidArgument, "status must be open, retried or failed")
+        }
+        let before = req.beforeID > 0 ? req.beforeID : Int64.max
+        let rows = try await database.query("""
+            SELECT \(Self.columns) FROM ingestor.dead_letters
+            WHERE id < \(before) AND (\(req.status) = '' OR status = \(req.status))
+            ORDER BY id DESC LIMIT \(limit + 1)
+            """, tenant: tenant)
+        var resp = CLListDeadLettersResponse()
+        resp.deadLetters = try rows.prefix(limit).map(Self.letter)
+        if rows.count > limit, let last = resp.deadLetters.last { resp.nextBeforeID = last.id }
+        return resp
+    }
+
+    func get(id: Int64, tenant: String) async throws -> CLDeadLetter? {
+        try await database.query("SELECT \(Self.columns) FROM ingestor.dead_letters WHERE id = \(id)", tenant: tenant).first.map(Self.letter)
+    }
+
+    /// Marks the outcome of a retry.
+    func mark(id: Int64, tenant: String, status: String) async throws -> CLDeadLetter? {
+        try await database.query("""
+            UPDATE ingestor.dead_letters SET status = \(status), retries = retries + 1 WHERE id = \(id)
+            RETURNING \(Self.columns)
+            """, tenant: tenant).first.map(Self.letter)
     }
 }

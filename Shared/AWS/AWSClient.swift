@@ -37,7 +37,7 @@ public final class AWSClient: Sendable {
 
     public let configuration: Configuration
     public let credentialProvider: any AWSCredentialProvider
-    let http: HTTPClient
+    public let http: HTTPClient
     let ownsHTTP: Bool
     let logger: Logger
 

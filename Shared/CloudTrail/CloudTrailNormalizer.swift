@@ -24,6 +24,7 @@ public enum CloudTrailNormalizer {
     public struct Result: Sendable {
         public var events: [CLCloudTrailEvent] = []
         public var rejections: [Rejection] = []
+        public init() {}
     }
 
     /// Normalizes `body`. Throws when the body as a whole is unusable (not JSON, empty, no records).

@@ -35,7 +35,16 @@ public struct SQL: Sendable, ExpressibleByStringInterpolation {
             parameters.append(value?.postgresValue ?? .null)
             text += "$\(parameters.count)"
         }
+
+        /// A piece of SQL text written in the source (a shared column list): spliced as text, never a value.
+        public mutating func appendInterpolation(_ fragment: SQLFragment) { text += fragment.text }
     }
+}
+
+/// SQL text known at compile time (it can only be made from a `StaticString`), so splicing it is safe.
+public struct SQLFragment: Sendable {
+    let text: String
+    public init(_ text: StaticString) { self.text = "\(text)" }
 }
 
 /// A parameter value in PostgreSQL's text format.
@@ -88,3 +97,4 @@ public struct TextArray: PostgresEncodable {
         return .text("{" + quoted.joined(separator: ",") + "}")
     }
 }
+

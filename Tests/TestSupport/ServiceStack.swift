@@ -11,6 +11,8 @@ public final class ServiceStack: @unchecked Sendable {
     public let postgres: PostgresServer
     public let gatewayURL: String
     public let operatorKey: String
+    /// The ingestor's CL_SECRETS_KEY (64 hex characters).
+    public let secretsKey: String
     public let logDirectory: URL
     public let http = HTTPClient(.init(threads: 8))
     private var processes: [String: TestProcess] = [:]
@@ -23,6 +25,7 @@ public final class ServiceStack: @unchecked Sendable {
         gatewayPort = try TestEnvironment.freePort()
         gatewayURL = "http://127.0.0.1:\(gatewayPort)"
         operatorKey = "op-" + UUID().uuidString
+        secretsKey = (0..<32).map { _ in String(format: "%02x", Int.random(in: 0...255)) }.joined()
         logDirectory = try TestEnvironment.temporaryDirectory("cl-services")
     }
 
@@ -33,6 +36,12 @@ public final class ServiceStack: @unchecked Sendable {
             env["CL_OPERATOR_KEY"] = operatorKey
             env["CL_MAX_BODY_BYTES"] = "1048576"
         } else {
+            if service == "ingestor" {
+                env["CL_SECRETS_KEY"] = secretsKey
+                env["CL_SQS_WAIT_SECONDS"] = "1"
+                env["CL_SQS_REFRESH_SECONDS"] = "1"
+                env["CL_SQS_MAX_RECEIVES"] = "3"
+            }
             let port = try healthPorts[service] ?? TestEnvironment.freePort()
             healthPorts[service] = port
             env["CL_HEALTH_PORT"] = "\(port)"

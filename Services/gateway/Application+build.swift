@@ -181,7 +181,7 @@ struct GatewayAPI: Sendable {
 
     /// Viewers read; every other role may change findings and suppressions.
     func requireWriter(_ p: Principal) throws {
-        guard p.role != "viewer" else { throw APIError.forbidden("a viewer key cannot change findings or suppressions") }
+        guard p.role != "viewer" else { throw APIError.forbidden("a viewer key can only read") }
     }
 
     func updateFinding(_ request: Request, id: String) async throws -> Response {

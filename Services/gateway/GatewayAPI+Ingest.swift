@@ -118,9 +118,18 @@ extension GatewayAPI {
         try requireWriter(p)
         var request = request
         let o = try parseObject(try await request.collectBody(upTo: 64 * 1024))
+        if let unknown = o.keys.sorted().first(where: { !["since", "until", "regions"].contains($0) }) {
+            throw APIError.badRequest("unknown field \"\(unknown)\"; allowed: regions, since, until")
+        }
         func time(_ k: String) throws -> Int64 {
-            guard let s = o[k] as? String, let d = ISO8601DateFormatter().date(from: s) else {
+            guard let s = o[k] as? String else {
                 throw APIError.badRequest("\"\(k)\" is required: an RFC 3339 time such as 2026-11-01T00:00:00Z")
+            }
+            let plain = ISO8601DateFormatter()
+            let fractional = ISO8601DateFormatter()
+            fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            guard let d = plain.date(from: s) ?? fractional.date(from: s) else {
+                throw APIError.badRequest("\"\(k)\" is not an RFC 3339 time (for example 2026-11-01T00:00:00Z): \(s.prefix(40))")
             }
             return Int64(d.timeIntervalSince1970 * 1000)
         }
@@ -142,6 +151,13 @@ extension GatewayAPI {
     /// EventBridge API destinations cannot send our API keys: the tenant's EventBridge secret authenticates instead.
     func ingestEventBridge(_ request: Request, tenant: String) async throws -> Response {
         guard UUID(uuidString: tenant) != nil else { throw APIError.notFound("no such EventBridge endpoint") }
+        if let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
+           !type.isEmpty, !Self.ingestContentTypes.contains(type), !type.hasSuffix("+json") {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "Content-Type \(type) is not supported: send application/json")
+        }
+        if let encoding = request.headers[.contentEncoding]?.lowercased(), !["", "identity", "gzip", "x-gzip"].contains(encoding) {
+            throw APIError(.unsupportedMediaType, "unsupported_media_type", "Content-Encoding \(encoding) is not supported: send identity or gzip")
+        }
         let authorization = request.headers[.authorization] ?? ""
         let signature = request.headers[HTTPField.Name("X-CloudLoom-Signature")!] ?? ""
         guard !authorization.isEmpty || !signature.isEmpty else {

@@ -83,8 +83,8 @@ struct AccountStore: Sendable {
     }
 
     static func isRegion(_ r: String) -> Bool {
-        let parts = r.split(separator: "-")
-        guard parts.count >= 3, let last = parts.last, last.allSatisfy(\.isNumber) else { return false }
+        let parts = r.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count >= 3, !parts.contains(where: \.isEmpty), let last = parts.last, last.allSatisfy(\.isNumber) else { return false }
         return r.allSatisfy { ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "-" } && r.count <= 25
     }
 
@@ -94,7 +94,8 @@ struct AccountStore: Sendable {
         let a = req.account
         let externalEnc = req.externalID.isEmpty ? nil : try secrets.seal(req.externalID, tenant: tenant, purpose: "external_id:\(id)")
         let secretEnc = req.secretAccessKey.isEmpty ? nil : try secrets.seal(req.secretAccessKey, tenant: tenant, purpose: "secret:\(id)")
-        let rows = try await database.withTransaction(tenant: tenant) { conn in
+        let rows: [Row]
+        do { rows = try await database.withTransaction(tenant: tenant) { conn in
             let existing = try conn.query("SELECT 1 FROM ingestor.accounts WHERE name = \(a.name)")
             guard existing.isEmpty else { throw BusError(.alreadyExists, "an account named \(a.name) is already connected") }
             let rows = try conn.query("""
@@ -109,6 +110,9 @@ struct AccountStore: Sendable {
                 try conn.query("INSERT INTO ingestor.queue_sources (account_uuid, tenant_id) VALUES (\(id)::uuid, \(tenant)::uuid)")
             }
             return rows
+        } } catch let e as StoreError where e.code == .uniqueViolation {
+            // Two creations with the same name raced past the check above.
+            throw BusError(.alreadyExists, "an account named \(a.name) is already connected")
         }
         guard let row = rows.first else { throw BusError(.internal, "the account was not stored") }
         return try Self.account(row)

@@ -31,15 +31,18 @@ struct EventBridgeRPC: Sendable {
         server.register("ingestEventBridge", CLEventBridgeIngestRequest.self) { req, ctx in
             let tenant = try ctx.requireTenant()
             let rows = try await database.query("SELECT secret_enc FROM ingestor.eventbridge_secrets", tenant: tenant)
-            guard let row = rows.first else { throw BusError(.unauthenticated, "no EventBridge secret is set for this tenant") }
+            // One answer whether or not the tenant has a secret, so outsiders learn nothing about it.
+            guard let row = rows.first else { throw BusError(.unauthenticated, Self.refused) }
             let secret = try secrets.open(try row.bytes("secret_enc"), tenant: tenant, purpose: "eventbridge")
             guard Self.verify(secret: secret, authorization: req.authorization, signature: req.signature, body: Array(req.ingest.body)) else {
-                throw BusError(.unauthenticated, "the EventBridge secret or signature does not match")
+                throw BusError(.unauthenticated, Self.refused)
             }
             return try await pipeline.ingest(body: Array(req.ingest.body), contentEncoding: req.ingest.contentEncoding, tenant: tenant,
                                              source: "eventbridge", requestID: req.ingest.requestID)
         }
     }
+
+    static let refused = "the EventBridge secret or signature does not match"
 
     /// True when the bearer token equals the secret or the signature is the body's HMAC under it.
     static func verify(secret: String, authorization: String, signature: String, body: [UInt8]) -> Bool {

@@ -116,7 +116,8 @@ let package = Package(
         .testTarget(name: "AWSTests", dependencies: ["AWS", "HTTP", "CLCrypto", "TestSupport"], path: "Tests/AWSTests",
                     resources: [.copy("Resources")], swiftSettings: swiftSettings),
         .testTarget(name: "IntegrationTests",
-                    dependencies: ["TestSupport", "HTTP", "Wire", "CloudTrail", .product(name: "Yams", package: "Yams")],
+                    dependencies: ["TestSupport", "HTTP", "Wire", "CloudTrail", "AWS", "Bus", "CLCrypto",
+                                   .product(name: "Yams", package: "Yams")],
                     path: "Tests/IntegrationTests", swiftSettings: swiftSettings),
     ]
 )

@@ -335,7 +335,7 @@ for name in "${SERVICES[@]}"; do
     if [ "$name" = gateway ]; then
         svc_env+=("GATEWAY_HOST=127.0.0.1" "GATEWAY_PORT=$port" "CL_OPERATOR_KEY=$OPERATOR_KEY")
     elif [ "$name" = ingestor ]; then
-        svc_env+=("CL_HEALTH_PORT=$port" "CL_SECRETS_KEY=$SECRETS_KEY")
+        svc_env+=("CL_HEALTH_PORT=$port" "CL_SECRETS_KEY=$SECRETS_KEY" "CL_ALLOW_CUSTOM_ENDPOINTS=true")
     else
         svc_env+=("CL_HEALTH_PORT=$port")
     fi

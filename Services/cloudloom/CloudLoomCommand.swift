@@ -10,7 +10,7 @@ struct CloudLoomCommand: AsyncParsableCommand {
         commandName: "cloudloom",
         abstract: "Operate CloudLoom and scan files offline.",
         version: "0.1.0",
-        subcommands: [TenantCommand.self, DetectCommand.self, LintPolicyCommand.self, AWSCommand.self])
+        subcommands: [TenantCommand.self, DetectCommand.self, LintPolicyCommand.self, AWSCommand.self, IngestCommand.self])
 
     static func main() async {
         do {

@@ -8,6 +8,8 @@ import Wire
 struct AccountStore: Sendable {
     let database: Database
     let secrets: SecretBox
+    /// Development only: accounts may name their own AWS-compatible endpoint (moto).
+    let allowCustomEndpoints: Bool
 
     /// An account with its secrets decrypted, for the ingestor's own use only.
     struct Connection: Sendable {
@@ -42,7 +44,7 @@ struct AccountStore: Sendable {
     }
 
     /// Checks a new account and names the first thing wrong with it.
-    static func validate(_ req: CLCreateAccountRequest) throws(BusError) {
+    static func validate(_ req: CLCreateAccountRequest, allowCustomEndpoints: Bool) throws(BusError) {
         let a = req.account
         func bad(_ m: String) -> BusError { BusError(.invalidArgument, m) }
         guard !a.name.trimmingCharacters(in: .whitespaces).isEmpty, a.name.count <= 200 else { throw bad("\"name\" is required (1 to 200 characters)") }
@@ -56,7 +58,11 @@ struct AccountStore: Sendable {
         guard usesRole != usesKeys else {
             throw bad("give either \"role_arn\" (with \"external_id\") or \"access_key_id\" + \"secret_access_key\" (development)")
         }
+        if !a.endpointURL.isEmpty, !allowCustomEndpoints {
+            throw bad("\"endpoint_url\" is disabled on this installation (CL_ALLOW_CUSTOM_ENDPOINTS): accounts are read at AWS's own endpoints")
+        }
         if usesRole {
+            guard a.endpointURL.isEmpty else { throw bad("\"endpoint_url\" is only for development access keys, not with \"role_arn\"") }
             let parts = a.roleArn.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[4] == Substring(a.accountID), parts[5].hasPrefix("role/") else {
                 throw bad("\"role_arn\" must be arn:aws:iam::<account_id>:role/<name> in the same account")
@@ -89,7 +95,7 @@ struct AccountStore: Sendable {
     }
 
     func create(_ req: CLCreateAccountRequest, tenant: String, actor: String) async throws -> CLAccount {
-        try Self.validate(req)
+        try Self.validate(req, allowCustomEndpoints: allowCustomEndpoints)
         let id = UUID().uuidString.lowercased()
         let a = req.account
         let externalEnc = req.externalID.isEmpty ? nil : try secrets.seal(req.externalID, tenant: tenant, purpose: "external_id:\(id)")

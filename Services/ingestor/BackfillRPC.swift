@@ -40,7 +40,13 @@ struct BackfillRPC: Sendable {
                                                     sinceMs: req.sinceMs, untilMs: req.untilMs) {
                 let listing: [S3.Object]
                 do { listing = try await s3.listObjectsV2(bucket: account.cloudtrailBucket, prefix: prefix).collect() } catch {
-                    throw BusError(.unavailable, "cannot list s3://\(account.cloudtrailBucket)/\(prefix): \(error)")
+                    // One day or region that cannot be listed does not lose the others; it is named in the errors.
+                    resp.failedObjects += 1
+                    var e = CLIngestError()
+                    e.index = -1
+                    e.message = "cannot list s3://\(account.cloudtrailBucket)/\(prefix): \(error)"
+                    if resp.errors.count < 100 { resp.errors.append(e) }
+                    continue
                 }
                 for object in listing where object.key.hasSuffix(".json.gz") || object.key.hasSuffix(".json") {
                     if let t = DeliveryFiles.deliveryTimeMs(key: object.key),

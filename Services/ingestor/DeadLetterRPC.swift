@@ -27,7 +27,17 @@ struct DeadLetterRPC: Sendable {
             let now = Int64(Date().timeIntervalSince1970 * 1000)
             var result: CloudTrailNormalizer.Result
             do {
-                result = try CloudTrailNormalizer.normalize(Array(letter.payload), tenant: tenant, source: letter.source, receivedAtMs: now)
+                var payload = Array(letter.payload)
+                if letter.source == "sqs" {
+                    // A whole SQS message: unwrap it the way the poller does.
+                    switch try SQSNotification.classify(payload) {
+                    case .cloudTrail(let body): payload = body
+                    case .objects(let refs):
+                        throw IngestBodyError("this SQS message names \(refs.count) S3 object(s); re-drive them with POST /v1/accounts/{id}/backfill or by sending the notification again")
+                    case .ignorable(let reason): throw IngestBodyError("this SQS message carries no records: \(reason)")
+                    }
+                }
+                result = try CloudTrailNormalizer.normalize(payload, tenant: tenant, source: letter.source, receivedAtMs: now)
             } catch {
                 result = CloudTrailNormalizer.Result()
                 var e = CLIngestError()

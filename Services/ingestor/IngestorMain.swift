@@ -21,7 +21,7 @@ struct IngestorMain {
         let deadLetters = DeadLetterStore(database: runtime.database, nats: runtime.nats)
         let pipeline = EventPipeline(jetStream: runtime.jetStream, database: runtime.database, deadLetters: deadLetters,
                                      dedupDays: settings.dedupDays, logger: runtime.logger)
-        let accounts = AccountStore(database: runtime.database, secrets: secrets)
+        let accounts = AccountStore(database: runtime.database, secrets: secrets, allowCustomEndpoints: settings.allowCustomEndpoints)
         // CloudLoom's own AWS identity (the standard environment variables), which assumes tenants' roles.
         let base = AWSClient(credentials: EnvironmentCredentialProvider(), logger: runtime.logger)
         let files = DeliveryFiles(database: runtime.database, pipeline: pipeline, maxObjectBytes: settings.maxObjectBytes,

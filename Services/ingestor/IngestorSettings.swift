@@ -9,6 +9,7 @@ import ServiceKit
 /// | `CL_SQS_REFRESH_SECONDS` | `30` | how often the list of connected queues is re-read |
 /// | `CL_DEDUP_DAYS` | `8` | how long (tenant, eventID) pairs are remembered across restarts |
 /// | `CL_MAX_OBJECT_BYTES` | `104857600` | largest delivery file (compressed) read from S3 |
+/// | `CL_ALLOW_CUSTOM_ENDPOINTS` | `false` | accept accounts with `endpoint_url` (development against moto); off in production, since the ingestor would send signed requests wherever a tenant admin points it |
 struct IngestorSettings: Sendable {
     var secretsKey: [UInt8]
     var sqsWaitSeconds: Int
@@ -16,6 +17,7 @@ struct IngestorSettings: Sendable {
     var sqsRefresh: Duration
     var dedupDays: Int
     var maxObjectBytes: Int
+    var allowCustomEndpoints: Bool
 
     init(_ env: Environment) throws(ConfigurationError) {
         guard let hex = env.optional("CL_SECRETS_KEY") else {
@@ -36,6 +38,11 @@ struct IngestorSettings: Sendable {
         guard dedupDays >= 7 else { throw ConfigurationError("CL_DEDUP_DAYS must be at least 7") }
         maxObjectBytes = try env.int("CL_MAX_OBJECT_BYTES", default: 100 << 20)
         guard maxObjectBytes > 0 else { throw ConfigurationError("CL_MAX_OBJECT_BYTES must be positive") }
+        switch env.string("CL_ALLOW_CUSTOM_ENDPOINTS", default: "false").lowercased() {
+        case "true", "1", "yes": allowCustomEndpoints = true
+        case "false", "0", "no", "": allowCustomEndpoints = false
+        default: throw ConfigurationError("CL_ALLOW_CUSTOM_ENDPOINTS must be true or false")
+        }
     }
 
     static func decodeHex(_ s: String) -> [UInt8]? {

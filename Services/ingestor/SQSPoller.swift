@@ -20,29 +20,33 @@ struct SQSPoller: Service {
     let logger: Logger
 
     func run() async throws {
-        await withTaskGroup(of: Void.self) { group in
-            var running: [String: Task<Void, Never>] = [:]
-            while !Task.isCancelled {
-                do {
-                    let sources = try await accounts.queueSources()
-                    let wanted = Dictionary(sources.map { ($0.account, $0.tenant) }, uniquingKeysWith: { a, _ in a })
-                    for (account, task) in running where wanted[account] == nil {
-                        task.cancel()
-                        running[account] = nil
-                    }
-                    for (account, tenant) in wanted where running[account] == nil {
-                        let poller = self
-                        running[account] = Task { await poller.poll(account: account, tenant: tenant) }
-                    }
-                } catch {
-                    logger.error("cannot read the queue sources", metadata: ["error": "\(error)"])
+        // On SIGTERM the polls are cancelled: a message being handled is not deleted, so SQS redelivers it and the
+        // dedup layer drops what was already published.
+        try await cancelWhenGracefulShutdown { await self.superviseQueues() }
+    }
+
+    /// One polling task per connected queue, started and cancelled as accounts come and go.
+    func superviseQueues() async {
+        var running: [String: Task<Void, Never>] = [:]
+        while !Task.isCancelled {
+            do {
+                let sources = try await accounts.queueSources()
+                let wanted = Dictionary(sources.map { ($0.account, $0.tenant) }, uniquingKeysWith: { a, _ in a })
+                for (account, task) in running where wanted[account] == nil {
+                    task.cancel()
+                    running[account] = nil
                 }
-                do { try await Task.sleep(for: settings.sqsRefresh) } catch { break }
+                for (account, tenant) in wanted where running[account] == nil {
+                    let poller = self
+                    running[account] = Task { await poller.poll(account: account, tenant: tenant) }
+                }
+            } catch {
+                logger.error("cannot read the queue sources", metadata: ["error": "\(error)"])
             }
-            for task in running.values { task.cancel() }
-            for task in running.values { await task.value }
-            group.cancelAll()
+            do { try await Task.sleep(for: settings.sqsRefresh) } catch { break }
         }
+        for task in running.values { task.cancel() }
+        for task in running.values { await task.value }
     }
 
     /// The region in a queue URL (`https://sqs.eu-west-1.amazonaws.com/...`), if it names one.

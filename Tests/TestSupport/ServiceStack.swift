@@ -41,6 +41,7 @@ public final class ServiceStack: @unchecked Sendable {
                 env["CL_SQS_WAIT_SECONDS"] = "1"
                 env["CL_SQS_REFRESH_SECONDS"] = "1"
                 env["CL_SQS_MAX_RECEIVES"] = "3"
+                env["CL_ALLOW_CUSTOM_ENDPOINTS"] = "true"
             }
             let port = try healthPorts[service] ?? TestEnvironment.freePort()
             healthPorts[service] = port

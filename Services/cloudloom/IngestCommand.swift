@@ -389,7 +389,12 @@ struct IngestUploader: Sendable {
             return
         }
         var refused = refusedSize
+        // The whole file was just refused: start from its halves.
         var pending = [0..<records.count]
+        if records.count > 1 {
+            let mid = Self.middle(of: 0..<records.count, records)
+            pending = [mid..<records.count, 0..<mid]
+        }
         while let chunk = pending.popLast() {
             let body = Gzip.compress(Self.deliveryFile(records[chunk], in: raw))
             if body.count < refused {
@@ -504,10 +509,10 @@ struct IngestUploader: Sendable {
             } catch let error as HTTPClientError where error.code == .invalidRequest {
                 return .fatal("cannot send to the gateway: \(error.message)")
             } catch let error as HTTPClientError where error.code == .connect {
-                if attempt >= Self.attempts { return .fatal("cannot reach the gateway at \(gatewayURL): \(error.message)") }
+                if attempt >= Self.attempts { return .fatal("cannot reach the gateway: \(error.message)") }
                 problem = "\(error)"
             } catch {
-                problem = "cannot reach the gateway at \(gatewayURL): \(error)"
+                problem = "no answer from the gateway: \(error)"
             }
             if attempt >= Self.attempts || Task.isCancelled { return .failed(problem) }
             try? await Task.sleep(for: .milliseconds(500 << (attempt - 1)))
@@ -559,7 +564,11 @@ struct IngestReport {
         errors += o.errors
         if o.inputProblem { inputProblems += 1 }
         if o.serverFailure { serverFailures += 1 }
-        if fatal == nil, let f = o.fatal { fatal = f }
+        // The first fatal answer is listed once; files in flight at that moment failed the same way.
+        if fatal == nil, let f = o.fatal {
+            fatal = f
+            errors.append(IngestErrorEntry(file: o.file, index: nil, eventID: nil, message: f))
+        }
     }
 
     var sortedErrors: [IngestErrorEntry] {

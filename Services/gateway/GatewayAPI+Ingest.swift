@@ -40,7 +40,7 @@ extension GatewayAPI {
             var req = CLListDeadLettersRequest()
             let q = request.uri.queryParameters
             if let limit = q["limit"] {
-                guard let n = Int32(limit), (1...500).contains(n) else { throw APIError.badRequest("limit must be 1 to 500") }
+                guard let n = Int32(limit), (1...50).contains(n) else { throw APIError.badRequest("limit must be 1 to 50") }
                 req.limit = n
             }
             if let before = q["page_token"] {
@@ -198,7 +198,8 @@ extension GatewayAPI {
 
     static func deadLetterJSON(_ d: CLDeadLetter) -> [String: Any] {
         ["id": String(d.id), "source": d.source, "request_id": d.requestID, "record_index": Int(d.recordIndex), "event_id": d.eventID,
-         "reason": d.reason, "payload": String(decoding: d.payload, as: UTF8.self), "status": d.status, "retries": Int(d.retries),
+         "reason": d.reason, "payload": String(decoding: d.payload, as: UTF8.self), "payload_bytes": Int(d.payloadBytes),
+         "payload_truncated": d.payloadTruncated, "status": d.status, "retries": Int(d.retries),
          "created_at": iso(d.createdAtMs)]
     }
 

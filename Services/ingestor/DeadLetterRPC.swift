@@ -55,12 +55,22 @@ struct DeadLetterRPC: Sendable {
                     resp.result.errors.append(e)
                 }
                 resp.result.rejected = Int32(max(1, result.rejections.count))
-                resp.deadLetter = try await deadLetters.mark(id: req.id, tenant: tenant, status: "failed") ?? letter
+                resp.deadLetter = Self.trimmed(try await deadLetters.mark(id: req.id, tenant: tenant, status: "failed") ?? letter)
                 return resp
             }
             resp.result = try await pipeline.publish(result, tenant: tenant, source: letter.source, requestID: "deadletter:\(req.id)")
-            resp.deadLetter = try await deadLetters.mark(id: req.id, tenant: tenant, status: "retried") ?? letter
+            resp.deadLetter = Self.trimmed(try await deadLetters.mark(id: req.id, tenant: tenant, status: "retried") ?? letter)
             return resp
         }
+    }
+
+    /// The answer carries the payload's start only, like the list (a reply must fit in one NATS message).
+    static func trimmed(_ letter: CLDeadLetter) -> CLDeadLetter {
+        var d = letter
+        if d.payload.count > 16384 {
+            d.payload = d.payload.prefix(16384)
+            d.payloadTruncated = true
+        }
+        return d
     }
 }

@@ -48,8 +48,15 @@ struct DeadLetterStore: Sendable {
     }
 
     static let columns = SQLFragment("""
-        id, source, request_id, record_index, event_id, reason, payload, status, retries,
+        id, source, request_id, record_index, event_id, reason, payload, status, retries, octet_length(payload) AS payload_bytes,
         (extract(epoch FROM created_at) * 1000)::bigint AS created_ms
+        """)
+
+    /// Lists carry the start of each payload only: a page must fit in one NATS message (1 MiB by default), and a
+    /// refused record can be far larger. The retry reads the whole payload from the database.
+    static let listColumns = SQLFragment("""
+        id, source, request_id, record_index, event_id, reason, substring(payload FROM 1 FOR 16384) AS payload, status, retries,
+        octet_length(payload) AS payload_bytes, (extract(epoch FROM created_at) * 1000)::bigint AS created_ms
         """)
 
     static func letter(_ row: Row) throws -> CLDeadLetter {
@@ -64,17 +71,20 @@ struct DeadLetterStore: Sendable {
         d.status = try row.string("status")
         d.retries = Int32(try row.int("retries"))
         d.createdAtMs = try row.int64("created_ms")
+        d.payloadBytes = try row.int64("payload_bytes")
+        d.payloadTruncated = d.payloadBytes > Int64(d.payload.count)
         return d
     }
 
     func list(_ req: CLListDeadLettersRequest, tenant: String) async throws -> CLListDeadLettersResponse {
-        let limit = req.limit <= 0 ? 50 : min(Int(req.limit), 500)
+        // 16 KiB of payload per letter: 50 letters stay under NATS's 1 MiB message limit.
+        let limit = req.limit <= 0 ? 20 : min(Int(req.limit), 50)
         guard req.status.isEmpty || ["open", "retried", "failed"].contains(req.status) else {
             throw BusError(.invalidArgument, "status must be open, retried or failed")
         }
         let before = req.beforeID > 0 ? req.beforeID : Int64.max
         let rows = try await database.query("""
-            SELECT \(Self.columns) FROM ingestor.dead_letters
+            SELECT \(Self.listColumns) FROM ingestor.dead_letters
             WHERE id < \(before) AND (\(req.status) = '' OR status = \(req.status))
             ORDER BY id DESC LIMIT \(limit + 1)
             """, tenant: tenant)

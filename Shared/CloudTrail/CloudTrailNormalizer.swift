@@ -13,6 +13,9 @@ public enum CloudTrailNormalizer {
         "AWS Console Action via CloudTrail", "AWS Insight via CloudTrail",
     ]
 
+    /// The largest single record accepted (1 MiB; CloudTrail's own records stay far below it).
+    public static let maxRecordBytes = 1 << 20
+
     /// A record that could not be accepted, kept whole so it can be seen and retried.
     public struct Rejection: Error, Sendable {
         public var index: Int
@@ -90,6 +93,11 @@ public enum CloudTrailNormalizer {
                                raw: Array(body[node.range])))
         }
         guard node.value.isObject else { return reject("a record must be a JSON object, found a \(kind(node.value))") }
+        // CloudTrail records are at most a few hundred KiB; anything far larger is not one, and would bloat every
+        // consumer downstream. It is refused on its own (kept whole in the dead letters) and the batch goes on.
+        guard node.range.count <= maxRecordBytes else {
+            return reject("the record is \(node.range.count) bytes, over the \(maxRecordBytes)-byte limit for one CloudTrail record")
+        }
         if let detailType = node.value["detail-type"]?.string {
             guard cloudTrailDetailTypes.contains(detailType) else {
                 return reject("EventBridge event of type \"\(detailType)\" does not carry a CloudTrail record")

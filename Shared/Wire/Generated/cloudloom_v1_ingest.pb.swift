@@ -234,6 +234,12 @@ public nonisolated struct CLDeadLetter: Sendable {
 
   public var retries: Int32 = 0
 
+  /// the stored payload's full size
+  public var payloadBytes: Int64 = 0
+
+  /// lists carry at most the first 16 KiB of each payload
+  public var payloadTruncated: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -742,7 +748,7 @@ nonisolated extension CLBackfillResponse: SwiftProtobuf.Message, SwiftProtobuf._
 
 nonisolated extension CLDeadLetter: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DeadLetter"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}source\0\u{3}request_id\0\u{3}record_index\0\u{3}event_id\0\u{1}reason\0\u{1}payload\0\u{3}created_at_ms\0\u{1}status\0\u{1}retries\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}source\0\u{3}request_id\0\u{3}record_index\0\u{3}event_id\0\u{1}reason\0\u{1}payload\0\u{3}created_at_ms\0\u{1}status\0\u{1}retries\0\u{3}payload_bytes\0\u{3}payload_truncated\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -760,6 +766,8 @@ nonisolated extension CLDeadLetter: SwiftProtobuf.Message, SwiftProtobuf._Messag
       case 8: try { try decoder.decodeSingularInt64Field(value: &self.createdAtMs) }()
       case 9: try { try decoder.decodeSingularStringField(value: &self.status) }()
       case 10: try { try decoder.decodeSingularInt32Field(value: &self.retries) }()
+      case 11: try { try decoder.decodeSingularInt64Field(value: &self.payloadBytes) }()
+      case 12: try { try decoder.decodeSingularBoolField(value: &self.payloadTruncated) }()
       default: break
       }
     }
@@ -796,6 +804,12 @@ nonisolated extension CLDeadLetter: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if self.retries != 0 {
       try visitor.visitSingularInt32Field(value: self.retries, fieldNumber: 10)
     }
+    if self.payloadBytes != 0 {
+      try visitor.visitSingularInt64Field(value: self.payloadBytes, fieldNumber: 11)
+    }
+    if self.payloadTruncated != false {
+      try visitor.visitSingularBoolField(value: self.payloadTruncated, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -810,6 +824,8 @@ nonisolated extension CLDeadLetter: SwiftProtobuf.Message, SwiftProtobuf._Messag
     if lhs.createdAtMs != rhs.createdAtMs {return false}
     if lhs.status != rhs.status {return false}
     if lhs.retries != rhs.retries {return false}
+    if lhs.payloadBytes != rhs.payloadBytes {return false}
+    if lhs.payloadTruncated != rhs.payloadTruncated {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -82,6 +82,13 @@ public final class ServiceStack: @unchecked Sendable {
         return await p.stop()
     }
 
+    /// Kills `service` with SIGKILL (no graceful shutdown); returns its exit status.
+    @discardableResult
+    public func kill(_ service: String) async -> Int32 {
+        guard let p = processes.removeValue(forKey: service) else { return -1 }
+        return await p.killNow()
+    }
+
     public func process(_ service: String) -> TestProcess? { processes[service] }
 
     public func stopAll() async {

@@ -39,6 +39,15 @@ public final class TestProcess: @unchecked Sendable {
         }
     }
 
+    /// SIGKILL at once (a crash: no shutdown code runs); returns the exit status.
+    @discardableResult
+    public func killNow() async -> Int32 {
+        if isRunning { kill(pid, SIGKILL) }
+        while isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+        Self.live.withLock { _ = $0.removeValue(forKey: pid) }
+        return exitStatus.withLock { $0 ?? -1 }
+    }
+
     /// SIGTERM, then SIGKILL after `grace`; returns the exit status (128 + signal when killed).
     @discardableResult
     public func stop(grace: Duration = .seconds(15)) async -> Int32 {

@@ -170,6 +170,23 @@ public struct JSONParser {
     private mutating func parseString() throws(JSONSyntaxError) -> String {
         let open = pos
         pos += 1 // opening quote
+        // Fast path: most strings have no escapes; they become a String straight from the source bytes (one
+        // validation, no intermediate buffer). Anything else takes the byte-by-byte path below from the start.
+        let fast: String? = bytes.withUnsafeBufferPointer { buf in
+            var i = pos
+            while i < buf.count {
+                let b = buf[i]
+                if b == UInt8(ascii: "\"") {
+                    guard let s = String(validating: UnsafeBufferPointer(rebasing: buf[pos..<i]), as: UTF8.self) else { return nil }
+                    pos = i + 1
+                    return s
+                }
+                if b == UInt8(ascii: "\\") || b < 0x20 { return nil }
+                i += 1
+            }
+            return nil
+        }
+        if let fast { return fast }
         var out: [UInt8] = []
         while true {
             guard pos < bytes.count else { throw error("unterminated string", at: open) }

@@ -30,6 +30,15 @@ struct StoreTests {
 
     static func freshSchema() -> String { "t_" + UUID().uuidString.prefix(8).lowercased() }
 
+    @Test("a TextArray parameter round-trips quotes, backslashes, commas, braces, NULL-like text and unicode")
+    func textArrayRoundTrip() async throws {
+        let (db, _) = try await Self.database()
+        let values = ["plain", "with \"quotes\"", "back\\slash", "a,b", "{braces}", "NULL", "", " spaced ", "é✓"]
+        let rows = try await db.query("SELECT v FROM unnest(\(TextArray(values))::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n")
+        #expect(try rows.map { try $0.string("v") } == values)
+        await db.shutdown()
+    }
+
     @Test("migrations apply once, in order, and a second start applies nothing")
     func migrationsAreVersioned() async throws {
         let (db, _) = try await Self.database()

@@ -333,7 +333,9 @@ for name in "${SERVICES[@]}"; do
         "CL_AWS_ENDPOINT=$AWS_ENDPOINT"
     )
     if [ "$name" = gateway ]; then
-        svc_env+=("GATEWAY_HOST=127.0.0.1" "GATEWAY_PORT=$port" "CL_OPERATOR_KEY=$OPERATOR_KEY")
+        # Local benchmarks poll hard with one key; production keeps the default limits (50/s, bursts of 200).
+        svc_env+=("GATEWAY_HOST=127.0.0.1" "GATEWAY_PORT=$port" "CL_OPERATOR_KEY=$OPERATOR_KEY"
+                  "CL_RATE_LIMIT_PER_SECOND=${CL_RATE_LIMIT_PER_SECOND:-2000}" "CL_RATE_LIMIT_BURST=${CL_RATE_LIMIT_BURST:-4000}")
     elif [ "$name" = ingestor ]; then
         svc_env+=("CL_HEALTH_PORT=$port" "CL_SECRETS_KEY=$SECRETS_KEY" "CL_ALLOW_CUSTOM_ENDPOINTS=true")
     else

@@ -15,8 +15,11 @@ let cloudLoomServices = ["gateway", "ingestor", "inventory", "policy-engine", "a
 
 func buildApplication(runtime: ServiceRuntime, settings: GatewaySettings) -> some ApplicationProtocol {
     let tenants = TenantStore(database: runtime.database)
-    let api = GatewayAPI(runtime: runtime, settings: settings, tenants: tenants)
-    let router = Router()
+    let api = GatewayAPI(runtime: runtime, settings: settings, tenants: tenants,
+                         limiter: RateLimiter(rate: Double(settings.rateLimitPerSecond), burst: Double(settings.rateLimitBurst)))
+    let router = Router(context: GatewayRequestContext.self)
+    // The audit middleware is outermost so it records the final status, errors included.
+    router.add(middleware: AuditMiddleware(database: runtime.database, logger: runtime.logger))
     router.add(middleware: ErrorMiddleware())
     OperationalRoutes.add(to: router, health: runtime.health, registry: runtime.metrics)
     api.addRoutes(to: router)
@@ -34,24 +37,26 @@ struct GatewayAPI: Sendable {
     let runtime: ServiceRuntime
     let settings: GatewaySettings
     let tenants: TenantStore
+    let limiter: RateLimiter
     let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return e
     }()
 
-    func addRoutes(to router: Router<BasicRequestContext>) {
+    func addRoutes(to router: Router<GatewayRequestContext>) {
         let v1 = router.group("v1")
         v1.post("tenants") { request, context in try await createTenant(request, context) }
         v1.get("whoami") { request, _ in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             return try json(["tenant_id": p.tenantID, "tenant_name": p.tenantName, "key_id": p.keyID, "role": p.role])
         }
         v1.post("events/cloudtrail") { request, context in try await ingest(request, context) }
         addIngestRoutes(to: v1)
+        addKeyRoutes(to: v1)
         v1.get("findings") { request, _ in try await listFindings(request) }
         v1.get("findings/:id") { request, context in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             let id = context.parameters.get("id") ?? ""
             var req = CLGetFindingRequest()
             req.id = id
@@ -63,8 +68,7 @@ struct GatewayAPI: Sendable {
         v1.patch("findings/:id") { request, context in try await updateFinding(request, id: context.parameters.get("id") ?? "") }
         v1.post("suppressions") { request, _ in try await createSuppression(request) }
         v1.post("rules/custom") { request, _ in
-            let p = try await authenticate(request)
-            guard p.role == "admin" else { throw APIError.forbidden("only an admin key can manage custom rules") }
+            let p = try await authenticate(request, .manageSettings)
             var request = request
             let body = try await request.collectBody(upTo: 64 * 1024)
             var req = CLPutCustomRuleRequest()
@@ -75,14 +79,13 @@ struct GatewayAPI: Sendable {
             return try json(customRuleJSON(resp.rules.first ?? CLCustomRule()), status: .created)
         }
         v1.get("rules/custom") { request, _ in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             let resp = try await runtime.rpc.call("policy-engine", "listCustomRules", CLListCustomRulesRequest(),
                                                   as: CLListCustomRulesResponse.self, tenant: p.tenantID)
             return try json(["rules": resp.rules.map(customRuleJSON)])
         }
         v1.delete("rules/custom/:id") { request, context in
-            let p = try await authenticate(request)
-            guard p.role == "admin" else { throw APIError.forbidden("only an admin key can manage custom rules") }
+            let p = try await authenticate(request, .manageSettings)
             var req = CLDeleteCustomRuleRequest()
             req.id = context.parameters.get("id") ?? ""
             _ = try await runtime.rpc.call("policy-engine", "deleteCustomRule", req, as: CLDeleteSuppressionResponse.self,
@@ -90,14 +93,13 @@ struct GatewayAPI: Sendable {
             return Response(status: .noContent)
         }
         v1.get("suppressions") { request, _ in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             let resp = try await runtime.rpc.call("policy-engine", "listSuppressions", CLListSuppressionsRequest(),
                                                   as: CLListSuppressionsResponse.self, tenant: p.tenantID)
             return try json(["suppressions": resp.suppressions.map(suppressionJSON)])
         }
         v1.delete("suppressions/:id") { request, context in
-            let p = try await authenticate(request)
-            try requireWriter(p)
+            let p = try await authenticate(request, .manageSettings)
             var req = CLDeleteSuppressionRequest()
             req.id = context.parameters.get("id") ?? ""
             _ = try await runtime.rpc.call("policy-engine", "deleteSuppression", req, as: CLDeleteSuppressionResponse.self,
@@ -105,7 +107,7 @@ struct GatewayAPI: Sendable {
             return Response(status: .noContent)
         }
         v1.get("services") { request, _ in
-            _ = try await authenticate(request)
+            _ = try await authenticate(request, .read)
             return try await services()
         }
     }
@@ -119,15 +121,24 @@ struct GatewayAPI: Sendable {
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    func authenticate(_ request: Request) async throws -> Principal {
+    /// The key's principal, once it is live, allowed `permission` (403 otherwise) and under its rate limit (429).
+    func authenticate(_ request: Request, _ permission: Permission) async throws -> Principal {
         guard let key = bearer(request) else { throw APIError.unauthenticated("missing Authorization: Bearer <API key>") }
         guard let principal = try await tenants.authenticate(key: key) else { throw APIError.unauthenticated("unknown, revoked or expired API key") }
+        RequestPrincipal.current?.value.withLock { $0 = principal }
+        if let wait = limiter.take(principal.keyID) {
+            var e = APIError(.tooManyRequests, "rate_limited",
+                             "this API key is over \(settings.rateLimitPerSecond) requests per second; retry in \(wait) s")
+            e.headers[.retryAfter] = String(wait)
+            throw e
+        }
+        try RolePolicy.require(principal, permission)
         return principal
     }
 
     // MARK: handlers
 
-    func createTenant(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
+    func createTenant(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
         guard let expected = settings.operatorKey else {
             throw APIError(.forbidden, "permission_denied", "tenant creation is disabled: CL_OPERATOR_KEY is not set")
         }
@@ -152,8 +163,8 @@ struct GatewayAPI: Sendable {
                                                   "application/x-json-stream", "text/plain", "application/octet-stream",
                                                   "application/x-www-form-urlencoded"]
 
-    func ingest(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
-        let p = try await authenticate(request)
+    func ingest(_ request: Request, _ context: GatewayRequestContext) async throws -> Response {
+        let p = try await authenticate(request, .ingest)
         if let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased(),
            !type.isEmpty, !Self.ingestContentTypes.contains(type), !type.hasSuffix("+json") {
             throw APIError(.unsupportedMediaType, "unsupported_media_type",
@@ -179,14 +190,10 @@ struct GatewayAPI: Sendable {
                          "errors": errors])
     }
 
-    /// Viewers read; every other role may change findings and suppressions.
-    func requireWriter(_ p: Principal) throws {
-        guard p.role != "viewer" else { throw APIError.forbidden("a viewer key can only read") }
-    }
+
 
     func updateFinding(_ request: Request, id: String) async throws -> Response {
-        let p = try await authenticate(request)
-        try requireWriter(p)
+        let p = try await authenticate(request, .triage)
         var request = request
         let object = try parseObject(try await request.collectBody(upTo: 64 * 1024))
         guard let status = object["status"] as? String else { throw APIError.badRequest("\"status\" is required") }
@@ -201,8 +208,7 @@ struct GatewayAPI: Sendable {
     }
 
     func createSuppression(_ request: Request) async throws -> Response {
-        let p = try await authenticate(request)
-        try requireWriter(p)
+        let p = try await authenticate(request, .manageSettings)
         var request = request
         let object = try parseObject(try await request.collectBody(upTo: 64 * 1024))
         var s = CLSuppression()
@@ -242,7 +248,7 @@ struct GatewayAPI: Sendable {
 
     /// `{"policy": <document>, "kind": ...}` or `{"policies": [...]}`; a document may be a JSON object or a string.
     func lintPolicies(_ request: Request) async throws -> Response {
-        let p = try await authenticate(request)
+        let p = try await authenticate(request, .scan)
         var request = request
         let body = try await request.collectBody(upTo: settings.maxBodyBytes)
         let object = try parseObject(body)
@@ -278,7 +284,7 @@ struct GatewayAPI: Sendable {
     }
 
     func listFindings(_ request: Request) async throws -> Response {
-        let p = try await authenticate(request)
+        let p = try await authenticate(request, .read)
         let q = request.uri.queryParameters
         var req = CLListFindingsRequest()
         if let limit = q["limit"] {

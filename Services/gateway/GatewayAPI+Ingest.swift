@@ -7,16 +7,16 @@ import Wire
 
 /// Connected accounts, backfills, dead letters and EventBridge API destinations (all served by the ingestor).
 extension GatewayAPI {
-    func addIngestRoutes(to v1: RouterGroup<BasicRequestContext>) {
+    func addIngestRoutes(to v1: RouterGroup<GatewayRequestContext>) {
         v1.post("accounts") { request, _ in try await createAccount(request) }
         v1.get("accounts") { request, _ in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             let resp = try await runtime.rpc.call("ingestor", "listAccounts", CLListAccountsRequest(), as: CLListAccountsResponse.self,
                                                   tenant: p.tenantID, traceparent: traceparent(request))
             return try json(["accounts": resp.accounts.map(Self.accountJSON)])
         }
         v1.get("accounts/:id") { request, context in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             var req = CLAccountIdRequest()
             req.id = context.parameters.get("id") ?? ""
             let resp = try await runtime.rpc.call("ingestor", "getAccount", req, as: CLAccountResponse.self, tenant: p.tenantID,
@@ -24,8 +24,7 @@ extension GatewayAPI {
             return try json(Self.accountJSON(resp.account))
         }
         v1.delete("accounts/:id") { request, context in
-            let p = try await authenticate(request)
-            guard p.role == "admin" else { throw APIError.forbidden("only an admin key can disconnect accounts") }
+            let p = try await authenticate(request, .manageSettings)
             var req = CLAccountIdRequest()
             req.id = context.parameters.get("id") ?? ""
             _ = try await runtime.rpc.call("ingestor", "deleteAccount", req, as: CLDeleteAccountResponse.self, tenant: p.tenantID,
@@ -36,7 +35,7 @@ extension GatewayAPI {
             try await backfill(request, id: context.parameters.get("id") ?? "")
         }
         v1.get("ingest/deadletters") { request, _ in
-            let p = try await authenticate(request)
+            let p = try await authenticate(request, .read)
             var req = CLListDeadLettersRequest()
             let q = request.uri.queryParameters
             if let limit = q["limit"] {
@@ -55,8 +54,7 @@ extension GatewayAPI {
             return try json(out)
         }
         v1.post("ingest/deadletters/:id/retry") { request, context in
-            let p = try await authenticate(request)
-            try requireWriter(p)
+            let p = try await authenticate(request, .ingest)
             guard let id = Int64(context.parameters.get("id") ?? ""), id > 0 else { throw APIError.notFound("dead letter not found") }
             var req = CLRetryDeadLetterRequest()
             req.id = id
@@ -65,8 +63,7 @@ extension GatewayAPI {
             return try json(["dead_letter": Self.deadLetterJSON(resp.deadLetter), "result": Self.ingestJSON(resp.result)])
         }
         v1.post("ingest/eventbridge/secret") { request, _ in
-            let p = try await authenticate(request)
-            guard p.role == "admin" else { throw APIError.forbidden("only an admin key can set the EventBridge secret") }
+            let p = try await authenticate(request, .manageSettings)
             let resp = try await runtime.rpc.call("ingestor", "rotateEventBridgeSecret", CLRotateEventBridgeSecretRequest(),
                                                   as: CLRotateEventBridgeSecretResponse.self, tenant: p.tenantID,
                                                   traceparent: traceparent(request))
@@ -78,8 +75,7 @@ extension GatewayAPI {
     }
 
     func createAccount(_ request: Request) async throws -> Response {
-        let p = try await authenticate(request)
-        guard p.role == "admin" else { throw APIError.forbidden("only an admin key can connect accounts") }
+        let p = try await authenticate(request, .manageSettings)
         var request = request
         let o = try parseObject(try await request.collectBody(upTo: 64 * 1024))
         let known: Set<String> = ["name", "account_id", "regions", "role_arn", "external_id", "access_key_id", "secret_access_key",
@@ -114,8 +110,7 @@ extension GatewayAPI {
     }
 
     func backfill(_ request: Request, id: String) async throws -> Response {
-        let p = try await authenticate(request)
-        try requireWriter(p)
+        let p = try await authenticate(request, .ingest)
         var request = request
         let o = try parseObject(try await request.collectBody(upTo: 64 * 1024))
         if let unknown = o.keys.sorted().first(where: { !["since", "until", "regions"].contains($0) }) {

@@ -13,7 +13,8 @@ struct Principal: Sendable {
 /// Tenants and their API keys. Keys are 32 random bytes shown once and stored only as SHA-256 hashes.
 ///
 /// `tenants` and `api_keys` are the credentials directory: a key must be looked up before any tenant is known, so
-/// these two tables are not row-level-security scoped; nothing else in the gateway is, and no key is ever returned.
+/// these two tables are not row-level-security scoped (every query on them names the tenant); the audit log is, and
+/// no key is ever returned after its creation.
 struct TenantStore: Sendable {
     let database: Database
     static let keyPrefix = "clk_"
@@ -38,6 +39,28 @@ struct TenantStore: Sendable {
             );
             CREATE INDEX api_keys_tenant ON api_keys (tenant_id);
             """),
+        Migration(2, "audit trail", """
+            CREATE TABLE audit_log (
+                id bigserial PRIMARY KEY,
+                tenant_id uuid NOT NULL,
+                actor text NOT NULL,
+                role text NOT NULL,
+                action text NOT NULL,
+                target text NOT NULL DEFAULT '',
+                outcome integer NOT NULL,
+                source_ip text NOT NULL DEFAULT '',
+                request_id text NOT NULL DEFAULT '',
+                created_at timestamptz NOT NULL DEFAULT now()
+            );
+            CREATE INDEX audit_log_tenant ON audit_log (tenant_id, id DESC);
+            -- Append-only: rows are written once and never changed or removed by the application.
+            CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                RAISE EXCEPTION 'the audit log is append-only';
+            END $$;
+            CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+                FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+            """ + TenantIsolation.sql(table: "audit_log")),
     ])
 
     static func newKey() -> String { keyPrefix + Hex.encode(SecureRandom.bytes(32)) }
@@ -71,5 +94,57 @@ struct TenantStore: Sendable {
         guard let row = rows.first else { return nil }
         return Principal(tenantID: try row.string("tenant_id"), tenantName: try row.string("tenant_name"),
                          keyID: try row.string("key_id"), role: try row.string("role"))
+    }
+
+    struct KeyInfo: Sendable {
+        var id: String
+        var name: String
+        var role: String
+        var createdAtMs: Int64
+        var expiresAtMs: Int64?
+        var revokedAtMs: Int64?
+    }
+
+    static let keyColumns = SQLFragment("""
+        id::text AS id, name, role, (extract(epoch FROM created_at) * 1000)::bigint AS created_ms,
+        (extract(epoch FROM expires_at) * 1000)::bigint AS expires_ms, (extract(epoch FROM revoked_at) * 1000)::bigint AS revoked_ms
+        """)
+
+    static func keyInfo(_ row: Row) throws -> KeyInfo {
+        KeyInfo(id: try row.string("id"), name: try row.string("name"), role: try row.string("role"),
+                createdAtMs: try row.int64("created_ms"), expiresAtMs: row["expires_ms"].flatMap { Int64($0) },
+                revokedAtMs: row["revoked_ms"].flatMap { Int64($0) })
+    }
+
+    /// A new key for the tenant; the key itself is returned this once.
+    func createKey(tenant: String, name: String, role: String, expiresAtMs: Int64?) async throws -> (KeyInfo, String) {
+        let id = UUID().uuidString.lowercased()
+        let key = Self.newKey()
+        let hash = Self.hash(key)
+        let rows = try await database.query("""
+            INSERT INTO gateway.api_keys (id, tenant_id, name, role, key_hash, expires_at)
+            VALUES (\(id)::uuid, \(tenant)::uuid, \(name), \(role), \(hash),
+                    CASE WHEN \(expiresAtMs ?? 0)::bigint = 0 THEN NULL ELSE to_timestamp(\(expiresAtMs ?? 0)::bigint / 1000.0) END)
+            RETURNING \(Self.keyColumns)
+            """)
+        guard let row = rows.first else { throw APIError(.internalServerError, "internal", "the key was not stored") }
+        return (try Self.keyInfo(row), key)
+    }
+
+    /// The tenant's keys, newest first (never the keys themselves).
+    func listKeys(tenant: String) async throws -> [KeyInfo] {
+        try await database.query("""
+            SELECT \(Self.keyColumns) FROM gateway.api_keys WHERE tenant_id = \(tenant)::uuid ORDER BY created_at DESC, id
+            """).map(Self.keyInfo)
+    }
+
+    /// Revokes a key of the tenant at once; false when the tenant has no such key (another tenant's key included).
+    func revokeKey(tenant: String, id: String) async throws -> Bool {
+        guard UUID(uuidString: id) != nil else { return false }
+        let rows = try await database.query("""
+            UPDATE gateway.api_keys SET revoked_at = COALESCE(revoked_at, now())
+            WHERE id = \(id)::uuid AND tenant_id = \(tenant)::uuid RETURNING id
+            """)
+        return !rows.isEmpty
     }
 }

@@ -81,13 +81,17 @@ final class ScriptedServer: Sendable {
         let dir = try TestEnvironment.temporaryDirectory("cl-scripted")
         let scriptURL = dir.appendingPathComponent("script.json")
         try JSONEncoder().encode(script).write(to: scriptURL)
-        let port = try TestEnvironment.freePort()
-        let process = try TestProcess(name: "scripted-server-\(port)", executable: python,
-                                      arguments: [program.path, "\(port)", scriptURL.path], logDirectory: dir)
+        let portFile = dir.appendingPathComponent("port")
+        let process = try TestProcess(name: "scripted-server", executable: python,
+                                      arguments: [program.path, "0", scriptURL.path, portFile.path], logDirectory: dir)
+        var port = 0
         do {
-            try await TestEnvironment.wait("the scripted server on port \(port)", timeout: .seconds(30)) {
+            // The server binds port 0 and writes the port it got: no race with other tests choosing ports.
+            try await TestEnvironment.wait("the scripted server's port file", timeout: .seconds(60)) {
                 guard process.isRunning else { throw TestEnvironmentError("the scripted server exited") }
-                return TestEnvironment.portOpen(port)
+                guard let text = try? String(contentsOf: portFile, encoding: .utf8), let p = Int(text) else { return false }
+                port = p
+                return true
             }
         } catch {
             let log = process.logTail()

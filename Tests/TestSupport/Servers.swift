@@ -86,6 +86,13 @@ public final class PostgresServer: Sendable {
         return try await TestEnvironment.run(psql, [adminURL, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
     }
 
+    /// Runs SQL as the application's role (no superuser, no BYPASSRLS); answers psql's exit status and output, so
+    /// tests can prove what the database itself refuses.
+    public func appSQLStatus(_ sql: String) async throws -> (status: Int32, output: String) {
+        let psql = try TestEnvironment.which("psql", install: "apt-get install -y postgresql-client")
+        return try await TestEnvironment.runStatus(psql, [appURL, "-v", "ON_ERROR_STOP=1", "-qAt", "-c", sql])
+    }
+
     static func stopCluster(dataDir: String) {
         guard let binDir = try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql").sorted().last else { return }
         _ = try? TestEnvironment.runBlocking("/usr/sbin/runuser", ["-u", "postgres", "--", "/usr/lib/postgresql/\(binDir)/bin/pg_ctl",

@@ -35,6 +35,9 @@ public final class ServiceStack: @unchecked Sendable {
             env["GATEWAY_PORT"] = "\(gatewayPort)"
             env["CL_OPERATOR_KEY"] = operatorKey
             env["CL_MAX_BODY_BYTES"] = "1048576"
+            // Tests poll; the rate limiter itself is tested with a gateway of its own and a small limit.
+            env["CL_RATE_LIMIT_PER_SECOND"] = "1000"
+            env["CL_RATE_LIMIT_BURST"] = "2000"
         } else {
             if service == "ingestor" {
                 env["CL_SECRETS_KEY"] = secretsKey

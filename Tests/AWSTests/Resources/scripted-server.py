@@ -106,14 +106,23 @@ class Handler(BaseHTTPRequestHandler):
 
 def main():
     global script
-    if len(sys.argv) != 3:
-        sys.stderr.write("usage: scripted-server.py PORT SCRIPT.json\n")
+    if len(sys.argv) not in (3, 4):
+        sys.stderr.write("usage: scripted-server.py PORT SCRIPT.json [PORT_FILE]\n")
         sys.exit(2)
     port = int(sys.argv[1])
     with open(sys.argv[2], "r", encoding="utf-8") as f:
         script = json.load(f)
+    # Port 0 lets the kernel choose (no race with other tests picking "free" ports); the chosen one is written to
+    # PORT_FILE once the socket listens.
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
     server.daemon_threads = True
+    port = server.server_address[1]
+    if len(sys.argv) == 4:
+        tmp = sys.argv[3] + ".tmp"
+        with open(tmp, "w") as f:
+            f.write(str(port))
+        import os
+        os.replace(tmp, sys.argv[3])
     sys.stderr.write(f"scripted-server: listening on 127.0.0.1:{port} with {len(script)} responses\n")
     sys.stderr.flush()
     try:

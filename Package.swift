@@ -81,6 +81,7 @@ let package = Package(
         .target(name: "IAMPolicy", dependencies: [], path: "Shared/IAMPolicy",
                 resources: [.copy("Resources/iam-actions.tsv")], swiftSettings: swiftSettings),
         .target(name: "Detection", dependencies: ["Wire", "CloudTrail", "IAMPolicy"], path: "Shared/Detection", swiftSettings: swiftSettings),
+        .target(name: "HCL", dependencies: [], path: "Shared/HCL", swiftSettings: swiftSettings),
 
         // Services: thin mains over the shared runtime.
         service("gateway", extra: [hummingbird, "CLCrypto", "CloudTrail", .product(name: "HTTPTypes", package: "swift-http-types")]),
@@ -107,6 +108,7 @@ let package = Package(
                     swiftSettings: swiftSettings),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy"], path: "Tests/IAMPolicyTests",
                     swiftSettings: swiftSettings),
+        .testTarget(name: "HCLTests", dependencies: ["HCL"], path: "Tests/HCLTests", swiftSettings: swiftSettings),
         .testTarget(name: "StoreTests", dependencies: ["Store", "TestSupport"], path: "Tests/StoreTests",
                     swiftSettings: swiftSettings),
         .testTarget(name: "BusTests", dependencies: ["Bus", "Wire", "TestSupport"], path: "Tests/BusTests",

@@ -86,6 +86,15 @@ struct FindingStore: Sendable {
                 PRIMARY KEY (tenant_id, id)
             );
             """ + TenantIsolation.sql(table: "custom_rules")),
+        // Dead letters were readable across tenants. A message whose tenant header is missing or invalid has no
+        // tenant to belong to: it is kept with tenant_id '' and only a session without a tenant sees it.
+        Migration(5, "dead letters under row-level security", """
+            ALTER TABLE dead_letters ENABLE ROW LEVEL SECURITY;
+            ALTER TABLE dead_letters FORCE ROW LEVEL SECURITY;
+            CREATE POLICY tenant_isolation ON dead_letters
+                USING (tenant_id = COALESCE(current_setting('cl.tenant_id', true), ''))
+                WITH CHECK (tenant_id = COALESCE(current_setting('cl.tenant_id', true), ''));
+            """),
     ])
 
     /// The tenant's custom rules, compiled. A stored rule that no longer validates is skipped (it validated when
@@ -297,10 +306,12 @@ struct FindingStore: Sendable {
     }
 
     func deadLetter(tenant: String, subject: String, reason: String, payload: [UInt8]) async throws {
+        // Under the tenant's own session when the message named a valid one; otherwise as a platform-level row.
+        let owner = UUID(uuidString: tenant) != nil ? tenant.lowercased() : ""
         try await database.query("""
             INSERT INTO policy_engine.dead_letters (tenant_id, subject, reason, payload)
-            VALUES (\(tenant), \(subject), \(reason), \(payload))
-            """)
+            VALUES (\(owner), \(subject), \(reason), \(payload))
+            """, tenant: owner.isEmpty ? nil : owner)
     }
 }
 

@@ -10,11 +10,13 @@ public struct Attribute: SyntaxNode {
         self.expression = expression
     }
 
-    /// Makes `name = expression` with one space around `=`.
+    /// Makes `name = expression` with one space around `=` (as the parser attaches it: after the name and after
+    /// the `=`).
     public init(name: String, expression: Expr) {
         var value = expression
-        value.leadingTrivia = .space
-        self.init(name: .make(.identifier, name, trailing: .space), equals: .make(.equals), expression: value)
+        value.leadingTrivia = .none
+        self.init(name: .make(.identifier, name, trailing: .space), equals: .make(.equals, trailing: .space),
+                  expression: value)
     }
 
     /// The argument's name.

@@ -28,9 +28,9 @@ extension Body {
         }
     }
 
-    /// The first block of type `type` with exactly these labels.
+    /// The first block directly in this body of type `type` whose labels start with `labels`.
     public func block(ofType type: String, labels: [String] = []) -> Block? {
-        blocks(ofType: type, labels: labels).first { $0.labels.count == labels.count }
+        blocks(ofType: type, labels: labels).first
     }
 
     /// Every block at any depth below this body (depth first, in source order) for which `predicate` holds.
@@ -63,6 +63,6 @@ extension ConfigFile {
     /// The top-level blocks of type `type` whose labels start with `labels`.
     public func blocks(ofType type: String, labels: [String] = []) -> [Block] { body.blocks(ofType: type, labels: labels) }
 
-    /// The first top-level block of type `type` with exactly these labels.
+    /// The first top-level block of type `type` whose labels start with `labels`.
     public func block(ofType type: String, labels: [String] = []) -> Block? { body.block(ofType: type, labels: labels) }
 }

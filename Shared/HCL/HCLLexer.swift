@@ -27,22 +27,27 @@ public struct HCLLexer {
     private var tokens: [Token] = []
     private var diagnostics: [HCLDiagnostic] = []
     private var modes: [Mode] = [.normal]
+    private let maximumDiagnostics: Int
 
-    private init(bytes: [UInt8], fileName: String) {
+    private init(bytes: [UInt8], fileName: String, maximumDiagnostics: Int) {
         self.bytes = bytes
         self.fileName = fileName
+        self.maximumDiagnostics = maximumDiagnostics
     }
 
-    /// Tokenizes `bytes` (UTF-8). Invalid UTF-8 is reported and decoded with replacement characters.
-    public static func tokenize(_ bytes: [UInt8], fileName: String = "<input>") -> Output {
-        var lexer = HCLLexer(bytes: bytes, fileName: fileName)
+    /// Tokenizes `bytes` (UTF-8). Invalid UTF-8 is reported and decoded with replacement characters. At most
+    /// `maximumDiagnostics` problems are reported.
+    public static func tokenize(_ bytes: [UInt8], fileName: String = "<input>",
+                                maximumDiagnostics: Int = 1000) -> Output {
+        var lexer = HCLLexer(bytes: bytes, fileName: fileName, maximumDiagnostics: maximumDiagnostics)
         lexer.tokens.reserveCapacity(bytes.count / 4 + 16)
         lexer.run()
         return Output(tokens: lexer.tokens, diagnostics: lexer.diagnostics)
     }
 
-    public static func tokenize(_ source: String, fileName: String = "<input>") -> Output {
-        tokenize(Array(source.utf8), fileName: fileName)
+    public static func tokenize(_ source: String, fileName: String = "<input>",
+                                maximumDiagnostics: Int = 1000) -> Output {
+        tokenize(Array(source.utf8), fileName: fileName, maximumDiagnostics: maximumDiagnostics)
     }
 
     // MARK: - Driver
@@ -84,6 +89,8 @@ public struct HCLLexer {
     }
 
     private mutating func report(_ code: HCLDiagnostic.Code, _ message: String, _ range: SourceRange) {
+        // The parser adds the "too many problems" note; one more than the limit tells it that some were dropped.
+        guard diagnostics.count <= maximumDiagnostics else { return }
         diagnostics.append(HCLDiagnostic(code: code, message: message, fileName: fileName, range: range))
     }
 
@@ -358,13 +365,19 @@ public struct HCLLexer {
     private mutating func emitInvalid(leading: String, hint: String = "") {
         let start = index
         var j = index + scalarLength(at: index)
-        while j < bytes.count, !canStartToken(at: j) { j += scalarLength(at: j) }
+        // Invisible characters (a no-break space, a zero-width space) are reported one by one so that the message
+        // can name them; visible ones are reported as a run.
+        if !isInvisible(at: start) {
+            while j < bytes.count, !canStartToken(at: j), !isInvisible(at: j) { j += scalarLength(at: j) }
+        }
         let shown = text(start, j)
         let what: String
         if shown == "\r" {
             what = "a carriage return that is not followed by a newline"
-        } else if shown.unicodeScalars.count == 1, let s = shown.unicodeScalars.first, s.value < 32 || s.value == 127 {
-            what = "the control character U+\(String(s.value, radix: 16, uppercase: true))"
+        } else if let s = shown.unicodeScalars.first, s.value < 32 || s.value == 127 {
+            what = "the control character U+\(Self.hex(s))"
+        } else if let s = shown.unicodeScalars.first, Self.isInvisible(s) {
+            what = "the invisible character U+\(Self.hex(s))" + (s.value == 0xA0 ? " (a no-break space)" : "")
         } else {
             what = "\"\(HCLDiagnostic.excerpt(shown))\""
         }
@@ -374,6 +387,23 @@ public struct HCLLexer {
         report(.invalidCharacter, "invalid character: found \(what)\(hint)",
                SourceRange(start: startPosition, end: probe.position))
         emit(.invalid, length: j - start, leading: leading)
+    }
+
+    private static func hex(_ s: Unicode.Scalar) -> String {
+        let digits = String(s.value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+
+    private func isInvisible(at i: Int) -> Bool {
+        guard let (scalar, _) = decodeScalar(at: i) else { return false }
+        return scalar.value >= 0x80 && Self.isInvisible(scalar)
+    }
+
+    private static func isInvisible(_ s: Unicode.Scalar) -> Bool {
+        switch s.properties.generalCategory {
+        case .format, .spaceSeparator, .lineSeparator, .paragraphSeparator, .control: true
+        default: false
+        }
     }
 
     /// Whether an expression-mode token or trivia can start at `i` (used to end a run of invalid characters).

@@ -54,10 +54,7 @@ extension SyntaxParser {
 
     /// An attribute (`name = expr`) or a block (`type labels { body }`).
     mutating func parseBodyItem(singleLine: Bool) throws -> BodyItem {
-        guard current.kind == .identifier else {
-            throw fail(expected: singleLine ? "an argument (name = value) or \"}\" in the single-line block"
-                                            : "an argument name or a block type")
-        }
+        guard current.kind == .identifier else { throw failItemStart(singleLine: singleLine) }
         let name = advance()
         if current.kind == .equals, !current.hasNewlineBefore {
             let equals = advance()
@@ -120,7 +117,20 @@ extension SyntaxParser {
     }
 
     @inline(never)
+    private mutating func failItemStart(singleLine: Bool) -> Failure {
+        if singleLine {
+            return fail(expected: "an argument (name = value) or \"}\" in the single-line block")
+        }
+        // A newline before an item is normal, so name the token itself.
+        return respectingNewlines { parser in
+            parser.newlineSensitive = false
+            return parser.fail(expected: "an argument name or a block type")
+        }
+    }
+
+    @inline(never)
     private mutating func reportMissingNewline(after what: String, named name: String) {
+        if current.kind == .invalid { return }  // the lexer reported it
         report(.missingNewline,
                "expected a newline after the \(what) \"\(HCLDiagnostic.excerpt(name))\", found \(describeFound())",
                current.range)
@@ -128,7 +138,11 @@ extension SyntaxParser {
 
     @inline(never)
     private mutating func failBlockHeader(name: Token, hasLabels: Bool) -> Failure {
-        hasLabels ? fail(expected: "\"{\" after the block's labels") : fail(expected: "\"=\" or \"{\" after \(quoted(name))")
+        if current.kind == .openBrace || current.kind == .equals, current.hasNewlineBefore {
+            let what = current.kind == .openBrace ? "\"{\"" : "\"=\""
+            return fail(expected: "\(what) on the same line as \(hasLabels ? "the block's labels" : quoted(name))")
+        }
+        return hasLabels ? fail(expected: "\"{\" after the block's labels") : fail(expected: "\"=\" or \"{\" after \(quoted(name))")
     }
 
     @inline(never)
@@ -168,10 +182,11 @@ extension SyntaxParser {
         return .quoted(open: template.open, literal: literal, close: template.close)
     }
 
-    /// Skips to the end of the current item: the end of its line, with brackets, strings and heredocs balanced.
-    /// Stops before a `}` that would close the enclosing block, and, if brackets never close, before a line that
-    /// looks like the start of the next item (an identifier at or left of the item's column followed by `=`, `{`,
-    /// a label). With `forceFirst`, consumes at least one token.
+    /// Skips to the end of the current item: up to the next line that starts with an identifier (the only way an
+    /// item can start), with brackets, strings and heredocs balanced. Stops before a `}` that would close the
+    /// enclosing block, and, if brackets never close, before a line that looks like the start of the next item (an
+    /// identifier at or left of the item's column followed by `=`, `{` or a label) or a `}` left of the item.
+    /// With `forceFirst`, consumes at least one token.
     mutating func skipItem(forceFirst: Bool) -> [Token] {
         var skipped: [Token] = []
         var level = 0
@@ -180,9 +195,17 @@ extension SyntaxParser {
         while current.kind != .endOfFile {
             let token = current
             if !first {
-                if level == 0, token.hasNewlineBefore || token.kind == .closeBrace { break }
+                // Items start with an identifier, so a new line that starts otherwise continues the broken item.
+                if level == 0, token.kind == .closeBrace { break }
+                if level == 0, token.hasNewlineBefore, token.kind == .identifier { break }
                 if level > 0, token.hasNewlineBefore, token.kind == .identifier,
                    token.range.start.column <= startColumn, looksLikeItemStart(at: index) {
+                    break
+                }
+                // A "}" on a line of its own, left of the item, closes the enclosing block even if a bracket of
+                // this item was never closed.
+                if level > 0, token.kind == .closeBrace, token.hasNewlineBefore,
+                   token.range.start.column < startColumn {
                     break
                 }
             }

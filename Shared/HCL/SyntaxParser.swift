@@ -97,7 +97,7 @@ struct SyntaxParser {
         }.map(\.element)
         if droppedDiagnostics > 0, let last = result.last {
             result.append(HCLDiagnostic(code: .tooManyDiagnostics,
-                                        message: "too many problems: \(droppedDiagnostics) more are not listed",
+                                        message: "too many problems; the rest are not listed",
                                         fileName: fileName, range: last.range))
         }
         return result

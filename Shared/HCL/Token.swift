@@ -72,6 +72,8 @@ public struct Token: Sendable, Hashable, CustomStringConvertible {
         set { update(range: newValue) }
     }
 
+    /// Whether this is a placeholder for a token the parser expected but did not find. Its text is empty and its
+    /// range is the empty range where the parser looked for it (for an unclosed block: the end of the file).
     public var isMissing: Bool {
         get { storage.isMissing }
         set { update(isMissing: newValue) }

@@ -87,6 +87,7 @@ public enum TokenKind: UInt8, Sendable, Hashable, CaseIterable, CustomStringConv
 
     /// How messages name the kind: `"="`, `an identifier`, `the end of the file`.
     public var description: String {
+        if self == .openQuote || self == .closeQuote { return "\"\\\"\"" }
         if let text = fixedText { return "\"\(text)\"" }
         switch self {
         case .identifier: return "an identifier"

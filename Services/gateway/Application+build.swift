@@ -54,6 +54,7 @@ struct GatewayAPI: Sendable {
         v1.post("events/cloudtrail") { request, context in try await ingest(request, context) }
         addIngestRoutes(to: v1)
         addKeyRoutes(to: v1)
+        addCreditRoutes(to: v1)
         v1.get("findings") { request, _ in try await listFindings(request) }
         v1.get("findings/:id") { request, context in
             let p = try await authenticate(request, .read)
@@ -270,9 +271,18 @@ struct GatewayAPI: Sendable {
             }
         }
         req.kind = object["kind"] as? String ?? ""
+        guard ["", "auto", "identity", "resource", "trust"].contains(req.kind) else {
+            throw APIError.badRequest("\"kind\" must be identity, resource, trust or auto")
+        }
         req.accountID = object["account_id"] as? String ?? ""
-        let resp = try await runtime.rpc.call("policy-engine", "lintPolicies", req, as: CLLintPoliciesResponse.self,
-                                              tenant: p.tenantID, traceparent: traceparent(request))
+        guard req.accountID.isEmpty || (req.accountID.count == 12 && req.accountID.allSatisfy(\.isNumber)) else {
+            throw APIError.badRequest("\"account_id\" must be a 12-digit AWS account id")
+        }
+        // Validated: from here the lint is paid (iam_lint), and only charged when it succeeds.
+        let (resp, reservation) = try await charged(p, action: "iam_lint", request: request) {
+            try await runtime.rpc.call("policy-engine", "lintPolicies", req, as: CLLintPoliciesResponse.self,
+                                       tenant: p.tenantID, traceparent: traceparent(request))
+        }
         let results: [[String: Any]] = resp.results.map { r in
             ["index": Int(r.index), "kind": r.kind, "score": Int(r.score), "grade": r.grade,
              "findings": r.findings.map { f -> [String: Any] in
@@ -280,7 +290,7 @@ struct GatewayAPI: Sendable {
                  "actions": f.actions, "references": f.references.mapValues { $0.split(separator: ",").map(String.init) }]
              }]
         }
-        return try json(["results": results])
+        return try json(["results": results, "credits_charged": Int(reservation.credits)])
     }
 
     func listFindings(_ request: Request) async throws -> Response {

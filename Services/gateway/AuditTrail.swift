@@ -50,7 +50,7 @@ struct AuditMiddleware: RouterMiddleware {
 extension GatewayAPI {
     /// `GET /v1/audit?actor&action&outcome&since&until&limit&page_token`, newest first (admin).
     func listAudit(_ request: Request) async throws -> Response {
-        let p = try await authenticate(request, .manageKeys)
+        let p = try await authenticate(request, .readAudit)
         let q = request.uri.queryParameters
         var limit = 50
         if let l = q["limit"] {
@@ -86,7 +86,7 @@ extension GatewayAPI {
             FROM gateway.audit_log
             WHERE id < \(before)
               AND (\(actor) = '' OR actor = \(actor))
-              AND (\(action) = '' OR action LIKE \(action) || '%')
+              AND (\(action) = '' OR starts_with(action, \(action)))
               AND (\(outcome)::int = 0 OR outcome = \(outcome)::int)
               AND (\(since)::bigint = 0 OR created_at >= to_timestamp(\(since)::bigint / 1000.0))
               AND (\(until)::bigint = 0 OR created_at <= to_timestamp(\(until)::bigint / 1000.0))

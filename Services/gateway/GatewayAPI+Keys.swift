@@ -29,7 +29,7 @@ extension GatewayAPI {
         if let unknown = o.keys.sorted().first(where: { !["name", "role", "expires_at"].contains($0) }) {
             throw APIError.badRequest("unknown field \"\(unknown)\"; allowed: expires_at, name, role")
         }
-        guard let name = o["name"] as? String, (1...200).contains(name.count) else {
+        guard let raw = o["name"] as? String, case let name = raw.trimmingCharacters(in: .whitespacesAndNewlines), (1...200).contains(name.count) else {
             throw APIError.badRequest("\"name\" is required: a string of 1 to 200 characters")
         }
         guard let role = o["role"] as? String, TenantStore.roles.contains(role) else {

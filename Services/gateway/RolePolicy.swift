@@ -4,18 +4,20 @@
 /// |---|---|---|---|---|
 /// | read (any GET) | yes | yes | yes | yes |
 /// | manageKeys (API keys) | yes | | | |
+/// | readAudit (the audit trail) | yes | | | |
 /// | manageSettings (suppressions, custom rules, accounts, EventBridge secret) | yes | | | |
 /// | triage (finding status) | yes | | yes | |
 /// | ingest (post events, backfill, re-drive dead letters) | yes | | yes | |
 /// | scan (IAM lint, IaC scans, analyses) | yes | | yes | |
 /// | approve (approve or reject remediations) | yes | yes | | |
 enum Permission: String, Sendable, CaseIterable {
-    case read, manageKeys, manageSettings, triage, ingest, scan, approve
+    case read, manageKeys, readAudit, manageSettings, triage, ingest, scan, approve
 
     var phrase: String {
         switch self {
         case .read: "read"
         case .manageKeys: "manage API keys"
+        case .readAudit: "read the audit trail"
         case .manageSettings: "change the tenant's settings (suppressions, custom rules, accounts, secrets)"
         case .triage: "change findings"
         case .ingest: "send or re-drive events"

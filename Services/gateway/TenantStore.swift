@@ -96,6 +96,10 @@ struct TenantStore: Sendable {
                          keyID: try row.string("key_id"), role: try row.string("role"))
     }
 
+    func exists(_ tenant: String) async throws -> Bool {
+        !(try await database.query("SELECT 1 FROM gateway.tenants WHERE id = \(tenant)::uuid")).isEmpty
+    }
+
     struct KeyInfo: Sendable {
         var id: String
         var name: String

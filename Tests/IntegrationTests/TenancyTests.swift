@@ -92,7 +92,7 @@ extension EndToEndTests {
                 ("GET", "/v1/ingest/deadletters", "", "read"),
                 ("GET", "/v1/services", "", "read"),
                 ("GET", "/v1/keys", "", "manageKeys"),
-                ("GET", "/v1/audit", "", "manageKeys"),
+                ("GET", "/v1/audit", "", "readAudit"),
                 ("POST", "/v1/keys", #"{"name":"","role":"viewer"}"#, "manageKeys"),
                 ("DELETE", "/v1/keys/00000000-0000-0000-0000-000000000000", "", "manageKeys"),
                 ("POST", "/v1/suppressions", #"{}"#, "manageSettings"),
@@ -110,7 +110,7 @@ extension EndToEndTests {
                 ("POST", "/v1/iam/policies/lint", #"{"policy":{"Version":"2012-10-17","Statement":[]}}"#, "scan"),
             ]
             let allowed: [String: Set<String>] = [
-                "admin": ["read", "manageKeys", "manageSettings", "triage", "ingest", "scan", "approve"],
+                "admin": ["read", "manageKeys", "readAudit", "manageSettings", "triage", "ingest", "scan", "approve"],
                 "approver": ["read", "approve"],
                 "operator": ["read", "triage", "ingest", "scan"],
                 "viewer": ["read"],

@@ -265,7 +265,7 @@ struct GatewayAPI: Sendable {
             if let text = d as? String {
                 req.documents.append(text)
             } else if d is [String: Any] {
-                req.documents.append(String(decoding: try JSONSerialization.data(withJSONObject: d), as: UTF8.self))
+                req.documents.append(String(decoding: try JSONSerialization.data(withJSONObject: d, options: [.sortedKeys]), as: UTF8.self))
             } else {
                 throw APIError.badRequest("policies[\(i)] must be a JSON object or a string holding one")
             }
@@ -279,7 +279,8 @@ struct GatewayAPI: Sendable {
             throw APIError.badRequest("\"account_id\" must be a 12-digit AWS account id")
         }
         // Validated: from here the lint is paid (iam_lint), and only charged when it succeeds.
-        let (resp, reservation) = try await charged(p, action: "iam_lint", request: request) {
+        let fingerprint = Array((req.documents + [req.kind, req.accountID]).joined(separator: "\u{0}").utf8)
+        let (resp, reservation) = try await charged(p, action: "iam_lint", request: request, fingerprint: fingerprint) {
             try await runtime.rpc.call("policy-engine", "lintPolicies", req, as: CLLintPoliciesResponse.self,
                                        tenant: p.tenantID, traceparent: traceparent(request))
         }

@@ -15,20 +15,29 @@ extension GatewayAPI {
 
     /// Runs `work` as a paid `action`: reserves its price (402 when the balance does not cover it), commits when
     /// `work` succeeds and releases when it throws. Call only after the request was validated.
-    func charged<T: Sendable>(_ p: Principal, action: String, request: Request, _ work: () async throws -> T) async throws -> (T, CLReservation) {
+    func charged<T: Sendable>(_ p: Principal, action: String, request: Request, fingerprint: [UInt8],
+                              _ work: () async throws -> T) async throws -> (T, CLReservation) {
         var reserve = CLReserveRequest()
         reserve.action = action
-        // A client retry with the same Idempotency-Key is charged once.
+        // A client retry with the same Idempotency-Key and the same request is charged once. The key is bound to the
+        // request's content, so reusing a key for a different request is a different (paid) reservation.
         if let key = request.headers[HTTPField.Name("Idempotency-Key")!] {
             guard (1...200).contains(key.count) else { throw APIError.badRequest("Idempotency-Key must be 1 to 200 characters") }
-            reserve.idempotencyKey = "\(action):\(key)"
+            let digest = Hex.encode(SHA256.hash(Array("\(p.tenantID)\u{0}\(key)\u{0}".utf8) + fingerprint))
+            reserve.idempotencyKey = "\(action):\(digest)"
         } else {
             reserve.idempotencyKey = "\(action):\(UUID().uuidString.lowercased())"
         }
-        let reservation: CLReservation
+        var reservation: CLReservation
         do {
             reservation = try await runtime.rpc.call("billing", "reserve", reserve, as: CLReservation.self, tenant: p.tenantID,
                                                      traceparent: traceparent(request))
+            if reservation.status == "released" || reservation.status == "expired" {
+                // An earlier attempt with this key failed and gave its credits back: this retry holds them again.
+                reserve.idempotencyKey += ":" + reservation.id
+                reservation = try await runtime.rpc.call("billing", "reserve", reserve, as: CLReservation.self, tenant: p.tenantID,
+                                                         traceparent: traceparent(request))
+            }
         } catch let e as BusError where e.code == .resourceExhausted {
             throw APIError(HTTPResponse.Status(code: 402, reasonPhrase: "Payment Required"), "insufficient_credits", e.message)
         }

@@ -55,6 +55,13 @@ extension EndToEndTests {
             let after = try await Self.balance(stack, t.key)
             #expect(after.balance == now.balance - price)
             now = after
+            // The same key for a different request is a different, paid request (a reused key is no free pass).
+            let other = Self.lint.replacingOccurrences(of: "s3:GetObject", with: "s3:PutObject")
+            let reused = try await stack.request("POST", "/v1/iam/policies/lint", key: t.key, body: Array(other.utf8),
+                                                 headers: [("Idempotency-Key", key)])
+            #expect(reused.status == 200)
+            #expect(try await Self.balance(stack, t.key).balance == now.balance - price)
+            now = try await Self.balance(stack, t.key)
             #expect(now.balance >= 0)
         }
 

@@ -61,7 +61,7 @@ struct OpenAPIContractTests {
                       "/v1/iam/policies/lint", "/v1/services", "/v1/accounts", "/v1/accounts/{id}",
                       "/v1/accounts/{id}/backfill", "/v1/ingest/deadletters", "/v1/ingest/deadletters/{id}/retry",
                       "/v1/ingest/eventbridge/secret", "/v1/ingest/eventbridge/{tenant}", "/v1/keys", "/v1/keys/{id}",
-                      "/v1/audit", "/healthz", "/readyz", "/metrics"] {
+                      "/v1/audit", "/v1/credits", "/v1/tenants/{id}/credits", "/healthz", "/readyz", "/metrics"] {
             #expect(output.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.contains(route),
                     "\(route) is missing from the contract")
         }

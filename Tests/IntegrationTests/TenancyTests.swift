@@ -91,6 +91,7 @@ extension EndToEndTests {
                 ("GET", "/v1/accounts", "", "read"),
                 ("GET", "/v1/ingest/deadletters", "", "read"),
                 ("GET", "/v1/services", "", "read"),
+                ("GET", "/v1/credits", "", "read"),
                 ("GET", "/v1/keys", "", "manageKeys"),
                 ("GET", "/v1/audit", "", "readAudit"),
                 ("POST", "/v1/keys", #"{"name":"","role":"viewer"}"#, "manageKeys"),

@@ -102,19 +102,32 @@ public final class PullSubscription: @unchecked Sendable {
         return try await client.threadPool.runIfActive { () throws -> [JetStreamMessage] in
             var list = natsMsgList()
             var errCode = jsErrCode(0)
-            // First take what is already waiting (a short expiry; partial batches come back as they are) ...
-            var s = natsSubscription_Fetch(&list, handle.pointer, Int32(batch), min(ms, 5), &errCode)
+            // First take what is already waiting: a no-wait request, which the server answers at once with what it has
+            // and a status message after it, so nothing of it arrives late ...
+            var request = jsFetchRequest()
+            jsFetchRequest_Init(&request)
+            request.Batch = Int32(batch)
+            request.NoWait = true
+            request.Expires = Int64(max(ms, 50)) * 1_000_000
+            var requested = batch
+            var s = natsSubscription_FetchRequest(&list, handle.pointer, &request)
             if s == NATS_TIMEOUT || s == NATS_NOT_FOUND || (s == NATS_OK && list.Count == 0) {
                 // ... and only when nothing is, long-poll for the next single message.
                 natsMsgList_Destroy(&list)
                 list = natsMsgList()
+                requested = 1
                 s = natsSubscription_Fetch(&list, handle.pointer, 1, ms, &errCode)
             }
             if s == NATS_TIMEOUT || s == NATS_NOT_FOUND { return [] }
             guard s == NATS_OK else { throw BusError.nats(s, "fetch") }
+            // libnats 3.4 keeps collecting past the batch when many messages of an earlier, expired request are still
+            // pending (it compares the count with the batch minus the pending ones), writing past the list it
+            // allocated: that corrupted the policy-engine's heap under a large backlog. Expired short requests were the
+            // source of those pending messages, hence the no-wait request above; reading stays within the batch too.
+            let count = min(Int(list.Count), requested)
             var out: [JetStreamMessage] = []
-            out.reserveCapacity(Int(list.Count))
-            for i in 0..<Int(list.Count) {
+            out.reserveCapacity(count)
+            for i in 0..<count {
                 guard let m = list.Msgs[i] else { continue }
                 // Take the message out of the list so natsMsgList_Destroy leaves it to the AckHandle.
                 list.Msgs[i] = nil

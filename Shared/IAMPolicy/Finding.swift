@@ -18,6 +18,8 @@ public enum FindingCategory: String, Sendable, Hashable, CaseIterable, Codable {
     case resourceTypeMismatch = "resource-type-mismatch"
     case invalidCondition = "invalid-condition"
     case invalidVersion = "invalid-version"
+    /// A statement that another statement of the same policy already covers (a validation finding, like the six above).
+    case redundantStatement = "redundant-statement"
 }
 
 /// How bad a finding is. The score deduction per severity is in ``PolicyScore``.

@@ -39,6 +39,8 @@ enum FindingReferences {
     static let noVersion: [String: [String]] = ["parliament": ["NO_VERSION"]]
     static let oldVersion: [String: [String]] = ["parliament": ["OLD_VERSION"]]
     static let invalidVersion: [String: [String]] = ["parliament": ["INVALID_VERSION"]]
+    /// Neither parliament nor cloudsplaining nor Security Hub has an equivalent check.
+    static let redundantStatement: [String: [String]] = [:]
 
     static func publicAccess(write: Bool, services: Set<String>) -> [String: [String]] {
         var hub: [String] = []

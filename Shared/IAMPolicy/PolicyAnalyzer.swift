@@ -1,6 +1,6 @@
-/// Lints a policy document: validation findings (unknown actions, bad ARNs, misused conditions, version) and
-/// security findings (admin access, wildcards, privilege escalation, exposure, public and cross-account access),
-/// each with a severity, and a transparent 0-100 score (see ``PolicyScore``).
+/// Lints a policy document: validation findings (unknown actions, bad ARNs, misused conditions, version, redundant
+/// statements) and security findings (admin access, wildcards, privilege escalation, exposure, public and
+/// cross-account access), each with a severity, and a transparent 0-100 score (see ``PolicyScore``).
 ///
 /// Pure and `Sendable`: no I/O besides the lazily loaded bundled catalog.
 public struct PolicyAnalyzer: Sendable {
@@ -60,6 +60,7 @@ public struct PolicyAnalyzer: Sendable {
                 checkPrincipals(statement, document: document, kind: kind, narrowing: narrowing, into: &collector)
             }
         }
+        checkRedundantStatements(document, into: &collector)
         if kind == .identity && !sawAdmin {
             checkPrivilegeEscalation(document, documentNarrowing: documentNarrowing, into: &collector)
         }

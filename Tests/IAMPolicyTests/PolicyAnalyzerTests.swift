@@ -11,6 +11,8 @@ struct CorpusCase: Sendable, CustomStringConvertible {
     var clean = false
     var ids: [String] = []
     var kind: PolicyKind? = nil
+    /// The document itself, for cases written here rather than in `Tests/Fixtures/iam` (`file` then only names it).
+    var json: String? = nil
 
     var description: String { file }
 }
@@ -66,10 +68,17 @@ struct PolicyAnalyzerTests {
         CorpusCase(file: "deny-mfa-bad-pattern.json", includes: [.invalidCondition], ids: ["IAM-INVALID-CONDITION-MFA"]),
         CorpusCase(file: "invalid-version-missing.json", includes: [.invalidVersion], ids: ["IAM-VERSION-MISSING"]),
         CorpusCase(file: "invalid-version-old.json", includes: [.invalidVersion], ids: ["IAM-VERSION-OLD"]),
-        CorpusCase(file: "lambda-basic-execution.json", excludes: [.resourceTypeMismatch, .invalidARN, .unknownAction]),
+        CorpusCase(file: "lambda-basic-execution.json",
+                   excludes: [.resourceTypeMismatch, .invalidARN, .unknownAction, .redundantStatement]),
         CorpusCase(file: "kms-key-policy-default.json", includes: [.serviceWildcard], excludes: [.anyPrincipal, .publicAccess],
                    kind: .resource),
         CorpusCase(file: "sqs-queue-policy-sns.json", excludes: [.anyPrincipal, .publicAccess], clean: true, kind: .resource),
+        CorpusCase(file: "(inline) statement covered by a wider one", includes: [.redundantStatement],
+                   ids: ["IAM-REDUNDANT-STATEMENT"], kind: .identity, json: """
+                   {"Version":"2012-10-17","Statement":[
+                     {"Sid":"ReadMonthly","Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::acme-reports/monthly/*"},
+                     {"Sid":"ReadAll","Effect":"Allow","Action":["s3:GetObject","s3:GetObjectVersion"],"Resource":"arn:aws:s3:::acme-reports/*"}]}
+                   """),
     ]
 
     private func makeAnalyzer(accountID: String? = nil) throws -> PolicyAnalyzer {
@@ -83,7 +92,7 @@ struct PolicyAnalyzerTests {
 
     @Test(arguments: PolicyAnalyzerTests.corpus)
     func corpusDocument(_ expectation: CorpusCase) throws {
-        let report = try lint(expectation.file)
+        let report = try expectation.json.map { try makeAnalyzer().analyze(json: $0) } ?? lint(expectation.file)
         let categories = Set(report.findings.map(\.category))
         let summary = report.findings.map { "\($0.id) [\($0.severity.rawValue)]" }.joined(separator: ", ")
         for category in expectation.includes {
